@@ -1,0 +1,110 @@
+package dev.trellis.check;
+
+import dev.trellis.runtime.spi.TraceKind;
+
+import java.util.Arrays;
+
+/**
+ * What happened in one simulated execution: an append-only list of events, each with its step
+ * and virtual time, and a running 64-bit hash of them all, the run's fingerprint. The hash uses
+ * only ids, numbers and the text's {@code String.hashCode} (fixed by the language spec), so it is
+ * the same in every JVM.
+ *
+ * <p>Stored column-wise in growable arrays: appending costs a few stores, which keeps tracing on
+ * in every run, benchmarks included.
+ */
+public final class Trace {
+    private static final long FNV_PRIME = 0x100000001b3L;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+    private int size;
+    private int[] kinds = new int[64];
+    private int[] tasks = new int[64];
+    private long[] as = new long[64];
+    private long[] bs = new long[64];
+    private long[] times = new long[64];
+    private long[] steps = new long[64];
+    private String[] texts = new String[64];
+    private long hash = FNV_OFFSET;
+
+    public void add(int kind, int task, long a, long b, long time, long step, String text) {
+        if (size == kinds.length) {
+            grow();
+        }
+        kinds[size] = kind;
+        tasks[size] = task;
+        as[size] = a;
+        bs[size] = b;
+        times[size] = time;
+        steps[size] = step;
+        texts[size] = text;
+        size++;
+        long h = hash;
+        h = (h ^ kind) * FNV_PRIME;
+        h = (h ^ task) * FNV_PRIME;
+        h = (h ^ a) * FNV_PRIME;
+        h = (h ^ b) * FNV_PRIME;
+        h = (h ^ time) * FNV_PRIME;
+        if (text != null) {
+            h = (h ^ text.hashCode()) * FNV_PRIME;
+        }
+        hash = h;
+    }
+
+    private void grow() {
+        int n = kinds.length * 2;
+        kinds = Arrays.copyOf(kinds, n);
+        tasks = Arrays.copyOf(tasks, n);
+        as = Arrays.copyOf(as, n);
+        bs = Arrays.copyOf(bs, n);
+        times = Arrays.copyOf(times, n);
+        steps = Arrays.copyOf(steps, n);
+        texts = Arrays.copyOf(texts, n);
+    }
+
+    public int size() { return size; }
+    public int kind(int i) { return kinds[i]; }
+    /** The task the event is about, or -1. */
+    public int task(int i) { return tasks[i]; }
+    public long a(int i) { return as[i]; }
+    public long b(int i) { return bs[i]; }
+    /** Virtual time of the event, ns. */
+    public long time(int i) { return times[i]; }
+    public long step(int i) { return steps[i]; }
+    public String text(int i) { return texts[i]; }
+
+    /** The fingerprint of everything recorded so far. */
+    public long hash() { return hash; }
+
+    public String hashHex() { return String.format("%016x", hash); }
+
+    /** One event as a line of text, for reports and failure messages. */
+    public String describe(int i) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("#%-5d step %-5d t=%-14s %-16s", i, steps[i], formatTime(times[i]), TraceKind.name(kinds[i])));
+        if (tasks[i] >= 0) {
+            sb.append(" task ").append(tasks[i]);
+        }
+        sb.append(" a=").append(as[i]).append(" b=").append(bs[i]);
+        if (texts[i] != null) {
+            sb.append(" ").append(texts[i]);
+        }
+        return sb.toString();
+    }
+
+    /** The last {@code n} events, one a line. */
+    public String tail(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = Math.max(0, size - n); i < size; i++) {
+            sb.append("    ").append(describe(i)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String formatTime(long nanos) {
+        if (nanos % 1_000_000 == 0) {
+            return (nanos / 1_000_000) + "ms";
+        }
+        return nanos + "ns";
+    }
+}

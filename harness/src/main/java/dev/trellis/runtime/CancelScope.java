@@ -1,0 +1,147 @@
+package dev.trellis.runtime;
+
+import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.Scope;
+import dev.trellis.runtime.spi.Task;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * A region of code that can be cancelled, by a call or by a deadline (trio's CancelScope).
+ * Cancellation reaches every task inside at its next checkpoint as {@link Cancelled}; the
+ * exception travels up to the cancelled scope, which absorbs it, and the code after the block
+ * goes on. Scopes nest; a shielded scope hides cancellations from outside.
+ *
+ * <p>The block is a lambda rather than a try-with-resources body because the scope must catch
+ * the {@code Cancelled} its block throws, which a {@code close()} method cannot do.
+ *
+ * {@snippet :
+ * CancelScope scope = CancelScope.moveOnAfter(Duration.ofSeconds(5), () -> {
+ *     Trellis.sleep(Duration.ofSeconds(10));   // cancelled at t = 5 s
+ * });
+ * assert scope.cancelledCaught();
+ * }
+ */
+public final class CancelScope {
+    /** A block that can see its scope, to cancel it or move its deadline. */
+    @FunctionalInterface
+    public interface Block {
+        void run(CancelScope scope) throws Exception;
+    }
+
+    private final Kernel kernel;
+    private final Scope scope;
+    private boolean cancelledCaught;
+
+    CancelScope(Kernel kernel, Scope scope) {
+        this.kernel = kernel;
+        this.scope = scope;
+    }
+
+    /** Runs {@code block} in a new scope and returns the scope once the block is over. */
+    public static CancelScope open(Block block) throws Exception {
+        return run(false, Long.MAX_VALUE, block);
+    }
+
+    /** Like {@link #open}, with a shield: cancellations from outside do not reach the block. */
+    public static CancelScope openShielded(Block block) throws Exception {
+        return run(true, Long.MAX_VALUE, block);
+    }
+
+    /** Runs {@code body}, cancelling it if it runs longer than {@code timeout}; then goes on. */
+    public static CancelScope moveOnAfter(Duration timeout, Body body) throws Exception {
+        Kernel kernel = Kernel.current("CancelScope.moveOnAfter").kernel();
+        return run(false, Trellis.saturatedAdd(kernel.nanoTime(), timeout.toNanos()), s -> body.run());
+    }
+
+    /** Runs {@code body}, cancelling it at {@code deadline} (time since the runtime started). */
+    public static CancelScope moveOnAt(Duration deadline, Body body) throws Exception {
+        return run(false, deadline.toNanos(), s -> body.run());
+    }
+
+    /** Runs {@code body}; if it is still running after {@code timeout}, cancels it and throws {@link TooSlow}. */
+    public static <T> T failAfter(Duration timeout, Callable<T> body) throws Exception {
+        Object[] result = new Object[1];
+        CancelScope s = moveOnAfter(timeout, () -> result[0] = body.call());
+        if (s.cancelledCaught) {
+            throw new TooSlow(timeout);
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+
+    /** Runs {@code body}; if it is still running after {@code timeout}, cancels it and throws {@link TooSlow}. */
+    public static void failAfter(Duration timeout, Body body) throws Exception {
+        failAfter(timeout, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private static CancelScope run(boolean shield, long deadline, Block block) throws Exception {
+        Task task = Kernel.current("CancelScope");
+        Kernel kernel = task.kernel();
+        Scope s = kernel.enterScope(shield);
+        CancelScope cs = new CancelScope(kernel, s);
+        boolean absorbed = false;
+        try {
+            if (deadline != Long.MAX_VALUE) {
+                kernel.setDeadline(s, deadline);
+            }
+            block.run(cs);
+        } catch (Cancelled c) {
+            if (!s.absorbsCancellation()) {
+                throw c;
+            }
+            absorbed = true;
+            cs.cancelledCaught = true;
+        } finally {
+            kernel.exitScope(s, absorbed);
+        }
+        return cs;
+    }
+
+    static CancelScope of(Kernel kernel, Scope scope) {
+        return new CancelScope(kernel, scope);
+    }
+
+    /** Cancels the scope: every task inside sees {@link Cancelled} at its next checkpoint. Idempotent. */
+    public void cancel() {
+        kernel.cancel(scope, "cancel() called");
+    }
+
+    /** Whether {@link #cancel()} was called or the deadline passed. */
+    public boolean cancelCalled() {
+        return scope.isCancelled();
+    }
+
+    /** Whether the scope absorbed a {@link Cancelled} when its block ended. */
+    public boolean cancelledCaught() {
+        return cancelledCaught;
+    }
+
+    /** The deadline as time since the runtime started, or null when there is none. */
+    public Duration deadline() {
+        return scope.deadline() == Long.MAX_VALUE ? null : Duration.ofNanos(scope.deadline());
+    }
+
+    /** Sets or moves the deadline (time since the runtime started); null removes it. */
+    public void setDeadline(Duration deadline) {
+        kernel.setDeadline(scope, deadline == null ? Long.MAX_VALUE : deadline.toNanos());
+    }
+
+    public boolean isShielded() {
+        return scope.isShielded();
+    }
+
+    public void setShield(boolean shield) {
+        kernel.setShield(scope, shield);
+    }
+
+    @Override
+    public String toString() {
+        return "CancelScope[" + scope.id + (scope.isCancelled() ? ", cancelled" : "") + "]";
+    }
+}

@@ -1,0 +1,14 @@
+package dev.trellis.runtime;
+
+/**
+ * Raised at a checkpoint inside a cancelled {@link CancelScope}; the scope that was cancelled
+ * catches it when the exception reaches it. Like trio's {@code Cancelled}, and like
+ * {@code ThreadDeath} before it, it is an {@link Error}: a {@code catch (Exception e)} that logs and
+ * carries on does not swallow a cancellation. Let it propagate; if you catch it, rethrow it.
+ */
+public final class Cancelled extends Error {
+    /** For engines; application code never creates one. */
+    public Cancelled(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.trellis.runtime;
+
+import dev.trellis.runtime.spi.Kernel;
+
+import java.time.Duration;
+
+/**
+ * Checkpoints and time, for code running in a Trellis task. Which runtime is underneath (real or
+ * simulated) is found from the current task; application code never names it.
+ */
+public final class Trellis {
+    private Trellis() {}
+
+    /**
+     * A checkpoint: throws {@link Cancelled} if the task is cancelled, otherwise lets other ready
+     * tasks run first. Cheap when nobody else is ready.
+     */
+    public static void checkpoint() {
+        Kernel.current("Trellis.checkpoint").kernel().checkpoint();
+    }
+
+    /** Sleeps for {@code duration} (virtual time in the simulator); a checkpoint, cancellable. */
+    public static void sleep(Duration duration) {
+        Kernel kernel = Kernel.current("Trellis.sleep").kernel();
+        kernel.sleepUntil(saturatedAdd(kernel.nanoTime(), duration.toNanos()));
+    }
+
+    /** Time since the runtime started: virtual in the simulator, starting at zero. */
+    public static Duration now() {
+        return Duration.ofNanos(Kernel.current("Trellis.now").kernel().nanoTime());
+    }
+
+    /** Records a line in the execution's trace (ignored by the real runtime). */
+    public static void note(String text) {
+        Kernel.current("Trellis.note").kernel().note(text);
+    }
+
+    /** Whether the calling thread is a Trellis task. */
+    public static boolean inTask() {
+        return Kernel.currentOrNull() != null;
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+}

@@ -1,0 +1,341 @@
+package dev.trellis.runtime.spi;
+
+import dev.trellis.runtime.Body;
+import dev.trellis.runtime.Cancelled;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The machinery both engines share: tasks on virtual threads, kernel waits, wake-ups, cancel
+ * scopes, timers. At most one task runs at a time, so none of this state needs a lock: everything
+ * here is touched only by the task on the carrier, or by the engine's loop between steps.
+ *
+ * <p>An engine supplies four things: where continuations go ({@link #submit}), what time it is
+ * ({@link #nanoTime}), whether a schedule point should give up the carrier
+ * ({@link #othersWaiting}), and, if it records, a trace ({@link #trace}). The loop that runs the
+ * continuations is the engine's own.
+ */
+public abstract class Kernel {
+    private static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
+
+    protected final List<Task> tasks = new ArrayList<>();
+    protected final Timers timers = new Timers();
+    /** The task on the carrier now, or null between steps. */
+    protected Task running;
+    /** The task whose thread is being started: its first continuation arrives during start(). */
+    protected Task starting;
+    protected int live;
+    /** Set when the execution is being torn down: every kernel wait then throws. */
+    protected volatile String abortReason;
+    private final Thread.Builder.OfVirtual builder;
+    private int nextScopeId;
+    private int nextNurseryId;
+
+    protected Kernel() {
+        this.builder = VirtualThreads.builder(this::submit);
+    }
+
+    // ---- the engine's part ------------------------------------------------------------------
+
+    /** Receives a continuation to run: a task was started, woken or yielded. Any thread may call. */
+    protected abstract void submit(Runnable continuation);
+
+    /** Now, in nanoseconds since the execution began (virtual in the simulator). */
+    public abstract long nanoTime();
+
+    /** Whether another task could run now: if not, a schedule point keeps the carrier. */
+    protected abstract boolean othersWaiting();
+
+    /** Records an event; engines that keep no trace ignore it. */
+    protected void trace(int kind, Task task, long a, long b, String text) {}
+
+    /** A value in [0, bound) from the execution's decision stream (seeded in the simulator). */
+    public abstract long draw(long bound);
+
+    // ---- finding the current task -----------------------------------------------------------
+
+    /** The task running this code, or null when not called from a Trellis task. */
+    public static Task currentOrNull() {
+        return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /** The task running this code; {@code what} names the call for the error when there is none. */
+    public static Task current(String what) {
+        if (!CURRENT.isBound()) {
+            throw new IllegalStateException(what + " must be called from a Trellis task, but "
+                    + Thread.currentThread() + " is not one: run the code under the real runtime "
+                    + "(RealRuntime.run) or the simulator (Simulation.run), and start other tasks "
+                    + "with Nursery.start");
+        }
+        return CURRENT.get();
+    }
+
+    // ---- tasks ------------------------------------------------------------------------------
+
+    /** Starts a task; it becomes ready and runs when the engine picks it. */
+    public Task spawn(String name, Scope scope, int nurseryId, Task.EndListener listener, Body body) {
+        checkNotAborting();
+        Task spawner = running;
+        Task task = new Task(this, tasks.size(), name, spawner, scope, nurseryId, listener);
+        tasks.add(task);
+        live++;
+        Thread thread = builder.name(name).unstarted(() -> ScopedValue.where(CURRENT, task).run(() -> runTask(task, body)));
+        task.thread = thread;
+        trace(TraceKind.SPAWN, task, spawner == null ? -1 : spawner.id, nurseryId, name);
+        Task previous = starting;
+        starting = task;
+        try {
+            thread.start();
+        } finally {
+            starting = previous;
+        }
+        return task;
+    }
+
+    private void runTask(Task task, Body body) {
+        Throwable failure = null;
+        try {
+            body.run();
+        } catch (Throwable e) {
+            failure = e;
+        }
+        task.failure = failure;
+        task.state = Task.State.DONE;
+        live--;
+        int how = failure == null ? 0 : failure instanceof Cancelled ? 2 : failure instanceof ExecutionAborted ? 3 : 1;
+        trace(TraceKind.END, task, how, 0, failure == null ? null : failure.getClass().getName());
+        if (task.listener != null) {
+            task.listener.ended(task, failure);
+        }
+    }
+
+    /** Every task started so far, by id. */
+    public List<Task> tasks() { return tasks; }
+
+    /** How many tasks have not ended. */
+    public int liveTasks() { return live; }
+
+    // ---- waiting and waking -----------------------------------------------------------------
+
+    /**
+     * Parks the current task until {@link #wake} (or, when {@code cancellable}, until a scope on
+     * its chain is cancelled, which throws {@link Cancelled}). Callers register themselves where a
+     * waker will find them before calling, and deregister in a finally block.
+     */
+    public void park(String reason, boolean cancellable) {
+        Task task = current("park");
+        if (cancellable) {
+            throwIfCancelled(task);
+        }
+        checkNotAborting();
+        task.state = Task.State.PARKED;
+        task.waitingOn = reason;
+        task.cancellableWait = cancellable;
+        trace(TraceKind.PARK, task, 0, 0, reason);
+        do {
+            LockSupport.park(this);
+        } while (task.state == Task.State.PARKED);
+        task.state = Task.State.RUNNING;
+        task.waitingOn = null;
+        checkNotAborting();
+        if (task.wokenByCancel) {
+            task.wokenByCancel = false;
+            throwIfCancelled(task);
+        }
+    }
+
+    /** Makes a parked task ready. Waking a task that is not parked does nothing. */
+    public void wake(Task task) {
+        if (task.state != Task.State.PARKED) {
+            return;
+        }
+        task.state = Task.State.READY;
+        trace(TraceKind.WAKE, task, running == null ? -1 : running.id, 0, null);
+        LockSupport.unpark(task.thread);
+    }
+
+    /**
+     * A schedule point: other ready tasks may run before this one continues. Does not check for
+     * cancellation (trio's cancel_shielded_checkpoint).
+     */
+    public void yieldNow() {
+        Task task = current("checkpoint");
+        checkNotAborting();
+        if (!othersWaiting()) {
+            trace(TraceKind.YIELD, task, 0, 0, null);
+            return;
+        }
+        task.state = Task.State.YIELDING;
+        Thread.yield();
+        task.state = Task.State.RUNNING;
+        checkNotAborting();
+    }
+
+    /** Throws {@link Cancelled} if the current task is cancelled, then takes a schedule point. */
+    public void checkpoint() {
+        checkpointIfCancelled();
+        yieldNow();
+    }
+
+    /** Throws {@link Cancelled} if the current task is cancelled; never gives up the carrier. */
+    public void checkpointIfCancelled() {
+        Task task = current("checkpoint");
+        checkNotAborting();
+        throwIfCancelled(task);
+    }
+
+    private void throwIfCancelled(Task task) {
+        Scope s = Scope.effectiveCancel(task.innermost);
+        if (s != null) {
+            trace(TraceKind.CANCEL_DELIVERED, task, s.id, 0, null);
+            throw new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"));
+        }
+    }
+
+    protected final void checkNotAborting() {
+        String why = abortReason;
+        if (why != null && currentOrNull() != null) {
+            throw new ExecutionAborted(why);
+        }
+    }
+
+    // ---- time -------------------------------------------------------------------------------
+
+    /** Parks the current task until {@code deadline} (ns, engine time); cancellable. */
+    public void sleepUntil(long deadline) {
+        Task task = current("sleep");
+        throwIfCancelled(task);
+        if (deadline <= nanoTime()) {
+            yieldNow();
+            return;
+        }
+        Timers.Timer timer = timers.add(deadline, task, null);
+        try {
+            park("sleep until " + deadline + " ns", true);
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /**
+     * Fires every timer due at or before {@code now}: wakes sleepers, cancels scopes whose
+     * deadline passed. Engines call it between steps. Returns how many fired.
+     */
+    protected int fireDueTimers(long now) {
+        if (timers.nextDeadline() > now) {
+            return 0;
+        }
+        // Deadlines first, then sleepers: a sleep that ends exactly at an enclosing deadline is
+        // cancelled, as in trio, where a sleep is itself a scope inside the outer one.
+        List<Timers.Timer> due = new ArrayList<>();
+        Timers.Timer t;
+        while ((t = timers.pollDue(now)) != null) {
+            if (!t.cancelled) {
+                due.add(t);
+            }
+        }
+        for (Timers.Timer d : due) {
+            if (d.scope != null) {
+                cancel(d.scope, "deadline");
+            }
+        }
+        for (Timers.Timer d : due) {
+            if (d.task != null) {
+                wake(d.task);
+            }
+        }
+        return due.size();
+    }
+
+    // ---- cancel scopes ----------------------------------------------------------------------
+
+    /** Opens a scope inside the current task's innermost one and makes it the innermost. */
+    public Scope enterScope(boolean shield) {
+        Task task = current("CancelScope");
+        Scope s = new Scope(this, nextScopeId++, task.innermost);
+        s.shield = shield;
+        task.innermost = s;
+        trace(TraceKind.SCOPE_ENTER, task, s.id, s.parent == null ? -1 : s.parent.id, null);
+        return s;
+    }
+
+    /** A scope that no task has entered yet (a nursery's), child of {@code parent}. */
+    public Scope newScope(Scope parent) {
+        return new Scope(this, nextScopeId++, parent);
+    }
+
+    /** Closes the current task's innermost scope, which must be {@code s}. */
+    public void exitScope(Scope s, boolean absorbed) {
+        Task task = current("CancelScope");
+        if (task.innermost != s) {
+            throw new IllegalStateException("cancel scopes closed out of order: " + s + " is not the innermost of " + task);
+        }
+        task.innermost = s.parent;
+        s.exited = true;
+        if (s.deadlineTimer != null) {
+            s.deadlineTimer.cancel();
+        }
+        trace(TraceKind.SCOPE_EXIT, task, s.id, absorbed ? 1 : 0, null);
+    }
+
+    /** Cancels a scope: every task parked cancellably under it is woken to see Cancelled. */
+    public void cancel(Scope s, String why) {
+        if (s.cancelled) {
+            return;
+        }
+        s.cancelled = true;
+        s.cancelReason = why;
+        trace(TraceKind.CANCEL, running, s.id, 0, why);
+        for (Task t : tasks) {
+            if (t.state == Task.State.PARKED && t.cancellableWait && Scope.effectiveCancel(t.innermost) != null) {
+                t.wokenByCancel = true;
+                wake(t);
+            }
+        }
+    }
+
+    /** Sets or moves a scope's deadline (ns, engine time); a past deadline cancels at once. */
+    public void setDeadline(Scope s, long deadline) {
+        if (s.deadlineTimer != null) {
+            s.deadlineTimer.cancel();
+            s.deadlineTimer = null;
+        }
+        s.deadline = deadline;
+        trace(TraceKind.DEADLINE, running, s.id, deadline, null);
+        if (deadline == Long.MAX_VALUE || s.cancelled || s.exited) {
+            return;
+        }
+        if (deadline <= nanoTime()) {
+            cancel(s, "deadline");
+        } else {
+            s.deadlineTimer = timers.add(deadline, null, s);
+        }
+    }
+
+    public void setShield(Scope s, boolean shield) {
+        s.shield = shield;
+        if (!shield) {
+            // Removing a shield can expose an outer cancellation to tasks parked inside.
+            for (Task t : tasks) {
+                if (t.state == Task.State.PARKED && t.cancellableWait && Scope.effectiveCancel(t.innermost) != null) {
+                    t.wokenByCancel = true;
+                    wake(t);
+                }
+            }
+        }
+    }
+
+    public int newNurseryId() { return nextNurseryId++; }
+
+    /** Records an application or primitive event in the trace. */
+    public void note(String text) {
+        trace(TraceKind.NOTE, currentOrNull(), 0, 0, text);
+    }
+
+    /** Records a structural event (nursery open/close, child start) in the trace. */
+    public void record(int kind, long a, long b) {
+        trace(kind, currentOrNull(), a, b, null);
+    }
+}

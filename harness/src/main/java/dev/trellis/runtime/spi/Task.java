@@ -1,0 +1,75 @@
+package dev.trellis.runtime.spi;
+
+/**
+ * One task: a virtual thread the kernel schedules. Ids are dense and given in spawn order, so
+ * every collection of tasks in the engines is ordered by id, never by identity.
+ */
+public final class Task {
+    /** Where a task is in its life, as the kernel sees it. */
+    public enum State {
+        /** Its continuation is queued: it can be picked. */
+        READY,
+        /** On the carrier now. */
+        RUNNING,
+        /** Parked in a kernel wait ({@link Kernel#park}). */
+        PARKED,
+        /** Giving up the carrier at a schedule point. */
+        YIELDING,
+        /** Parked by code outside the kernel: a java.util.concurrent lock, a queue, a condition. */
+        PARKED_ELSEWHERE,
+        /** Blocked entering a monitor ({@code synchronized}) that another task holds. */
+        BLOCKED_ON_MONITOR,
+        /** Its body returned or threw. */
+        DONE
+    }
+
+    /** Told when a task ends, on the task's own thread, as its last action. */
+    public interface EndListener {
+        void ended(Task task, Throwable failure);
+    }
+
+    public final int id;
+    public final String name;
+    final Kernel kernel;
+    final Task spawner;
+    final EndListener listener;
+    final int nurseryId;
+    Thread thread;
+    State state = State.READY;
+    Scope innermost;
+    String waitingOn;
+    boolean cancellableWait;
+    boolean wokenByCancel;
+    Throwable failure;
+    /** Set by an engine when it learns where a task blocked outside the kernel. */
+    StackTraceElement[] blockedAt;
+
+    Task(Kernel kernel, int id, String name, Task spawner, Scope scope, int nurseryId, EndListener listener) {
+        this.kernel = kernel;
+        this.id = id;
+        this.name = name;
+        this.spawner = spawner;
+        this.innermost = scope;
+        this.nurseryId = nurseryId;
+        this.listener = listener;
+    }
+
+    public State state() { return state; }
+    public Thread thread() { return thread; }
+    public Kernel kernel() { return kernel; }
+    /** The nursery this task was started into, or -1 for a root task. */
+    public int nurseryId() { return nurseryId; }
+    /** What the task waits on while parked, for deadlock reports; null when not waiting. */
+    public String waitingOn() { return waitingOn; }
+    public Throwable failure() { return failure; }
+    public Scope innermostScope() { return innermost; }
+    public void setInnermostScope(Scope scope) { this.innermost = scope; }
+    public StackTraceElement[] blockedAt() { return blockedAt; }
+    public void setBlockedAt(StackTraceElement[] frames) { this.blockedAt = frames; }
+    public boolean isParked() { return state == State.PARKED; }
+
+    public void setState(State state) { this.state = state; }
+
+    @Override
+    public String toString() { return "task " + id + " '" + name + "'"; }
+}

@@ -1,0 +1,80 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.spi.Task;
+
+/**
+ * Decides what a task is waiting on when it parked outside the kernel. A wait on a
+ * java.util.concurrent lock, queue or condition is fine: the task that releases it runs under
+ * the simulator and wakes it synchronously. A timed park (Thread.sleep, parkNanos, a timed wait)
+ * or real I/O is not: a JDK thread would wake it in real time, so the run could not repeat.
+ */
+final class Blocking {
+    private Blocking() {}
+
+    static void classify(Execution ex, Task task) {
+        Thread thread = task.thread();
+        Thread.State state = thread.getState();
+        switch (state) {
+            case BLOCKED -> ex.blockedOnMonitor(task);
+            case TIMED_WAITING -> {
+                StackTraceElement[] stack = thread.getStackTrace();
+                ex.fail(Failures.uncontrolled(ex, task, stack, "a timed wait outside the virtual clock",
+                        "Thread.sleep, LockSupport.parkNanos and timed waits run on the JDK's real clock, which the "
+                                + "simulator does not control. Use Trellis.sleep, or a CancelScope deadline around an "
+                                + "untimed wait."));
+            }
+            case WAITING -> {
+                StackTraceElement[] stack = thread.getStackTrace();
+                task.setBlockedAt(stack);
+                if (isIo(stack)) {
+                    ex.fail(Failures.uncontrolled(ex, task, stack, "real I/O",
+                            "Real sockets and files complete in real time. Under the simulator use the Network and "
+                                    + "ByteStream of the runtime, which the simulator provides in memory."));
+                } else if (isObjectWait(stack)) {
+                    // Object.wait: the notifier's monitor exit hands it back through the unblocker.
+                    ex.blockedOnMonitor(task);
+                } else {
+                    task.setState(Task.State.PARKED_ELSEWHERE);
+                }
+            }
+            default -> {
+                // RUNNABLE: it was unparked from another thread while unmounting; its continuation
+                // is in flight. Treat it as parked elsewhere; the arrival decides the rest.
+                task.setBlockedAt(thread.getStackTrace());
+                task.setState(Task.State.PARKED_ELSEWHERE);
+            }
+        }
+    }
+
+    private static boolean isIo(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.") || c.startsWith("java.io.File")
+                    || c.startsWith("sun.nio.fs.") || c.startsWith("java.lang.Process")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isObjectWait(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if (e.getClassName().equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first frame outside the JDK and Trellis's runtime: where the user's code blocked. */
+    static StackTraceElement callSite(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
+                    || c.startsWith("dev.trellis.runtime."))) {
+                return e;
+            }
+        }
+        return stack.length > 0 ? stack[0] : null;
+    }
+}

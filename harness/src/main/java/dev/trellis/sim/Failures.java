@@ -1,0 +1,126 @@
+package dev.trellis.sim;
+
+import dev.trellis.check.Violation;
+import dev.trellis.runtime.spi.Task;
+
+import java.util.Locale;
+
+/** Builds the failure messages: what broke, where, then the replay footer. */
+final class Failures {
+    private static final int STACK_FRAMES = 12;
+    private static final int TRACE_TAIL = 12;
+
+    private Failures() {}
+
+    static SimulationFailure deadlock(Execution ex) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Deadlock: no task can run and no timer is pending, but ").append(ex.liveCount())
+                .append(" task(s) are still alive at virtual time ").append(ex.now()).append(" ns.\n");
+        for (Task t : ex.aliveTasks()) {
+            sb.append("  ").append(t).append(": ").append(describeWait(t)).append('\n');
+            appendStack(sb, t.thread().getStackTrace(), "      ");
+        }
+        sb.append("Last events:\n").append(ex.trace.tail(TRACE_TAIL));
+        sb.append(footer(ex));
+        return new SimulationFailure.Deadlock("deadlock with " + ex.liveCount() + " task(s) alive", sb.toString());
+    }
+
+    private static String describeWait(Task t) {
+        return switch (t.state()) {
+            case PARKED -> "waits on " + t.waitingOn();
+            case PARKED_ELSEWHERE -> "parked outside Trellis (a java.util.concurrent lock, queue or condition)";
+            case BLOCKED_ON_MONITOR -> "blocked entering a synchronized block held by a parked task";
+            default -> t.state().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    static SimulationFailure limit(Execution ex, String what, String detail) {
+        String msg = "Limit exceeded (" + what + "): " + detail + ". A livelock or an unbounded loop with "
+                + "checkpoints looks like this; if the program simply needs more, raise the limit "
+                + "(SimConfig.withMaxSteps / withMaxTime).\nLast events:\n" + ex.trace.tail(TRACE_TAIL) + footer(ex);
+        return new SimulationFailure.LimitExceeded(what + " limit exceeded", msg);
+    }
+
+    static SimulationFailure uncontrolled(Execution ex, Task task, StackTraceElement[] stack, String what, String advice) {
+        StackTraceElement site = Blocking.callSite(stack);
+        StringBuilder sb = new StringBuilder();
+        sb.append("Uncontrolled blocking: ").append(task).append(" blocked on ").append(what)
+                .append(" at ").append(site).append(".\n").append(advice).append('\n');
+        appendStack(sb, stack, "    ");
+        sb.append(footer(ex));
+        return new SimulationFailure.UncontrolledBlocking(what + " at " + site, sb.toString());
+    }
+
+    static SimulationFailure foreignWake(Execution ex, Task task, String thread) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Uncontrolled blocking: ").append(task).append(" was woken by thread '").append(thread)
+                .append("', which the simulator does not schedule (a thread started outside a nursery, an executor, "
+                        + "a JDK timer). Start concurrent work with Nursery.start so every wake-up is a scheduling "
+                        + "choice.\n");
+        if (task.blockedAt() != null) {
+            sb.append("It had blocked at:\n");
+            appendStack(sb, task.blockedAt(), "    ");
+        }
+        sb.append(footer(ex));
+        return new SimulationFailure.UncontrolledBlocking("woken by foreign thread '" + thread + "'", sb.toString());
+    }
+
+    static SimulationFailure lateArrival(Execution ex, Task task) {
+        String msg = "Nondeterminism: " + task + " was blocked on a monitor and the JDK handed it back after the "
+                + "settle window of " + ex.config.settleMicros() + " µs, so another run of this seed could order it "
+                + "differently. Holding a synchronized lock across a checkpoint causes this; prefer the runtime's "
+                + "primitives, or raise settleMicros.\n" + footer(ex);
+        return new SimulationFailure.Nondeterminism("late monitor hand-back of " + task, msg);
+    }
+
+    static SimulationFailure runaway(Execution ex, Task task, StackTraceElement[] stack, long millis) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Runaway: ").append(task).append(" ran for ").append(millis)
+                .append(" ms of wall time without reaching a checkpoint, at ")
+                .append(Blocking.callSite(stack)).append(".\nUnder Trellis a task keeps the carrier until it "
+                        + "reaches a checkpoint; a loop that waits for another task must call Trellis.checkpoint() "
+                        + "or block on a runtime primitive.\n");
+        appendStack(sb, stack, "    ");
+        sb.append(footer(ex));
+        return new SimulationFailure.Runaway("runaway " + task, sb.toString());
+    }
+
+    static SimulationFailure invariant(Execution ex, Violation v) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Invariant violated: ").append(v.invariant()).append(": ").append(v.message()).append('\n');
+        if (v.eventIndex() >= 0) {
+            sb.append("At event:\n    ").append(ex.trace.describe(v.eventIndex())).append('\n');
+        }
+        sb.append(footer(ex));
+        return new SimulationFailure.InvariantViolated(v.invariant() + ": " + v.message(), sb.toString());
+    }
+
+    /** The table every failure ends with: the seed and how to run this execution again. */
+    static String footer(Execution ex) {
+        return footer(ex.seed, ex.strategy.spec(), ex.steps(), ex.now(), ex.trace.hashHex());
+    }
+
+    static String footer(long seed, String strategy, long steps, long now, String hash) {
+        return String.format(Locale.ROOT, """
+                --------------------------------------------------------------------
+                  seed       %d
+                  strategy   %s
+                  steps      %d
+                  time       %d ns (virtual)
+                  trace      %s (a replay must give the same hash)
+                  replay     Simulation.run(body, %dL, SimConfig.defaults().withStrategy("%s"))
+                             or rerun the test with -D%s=%d
+                --------------------------------------------------------------------
+                """, seed, strategy, steps, now, hash, seed, strategy, SimConfig.SEED_PROPERTY, seed);
+    }
+
+    static void appendStack(StringBuilder sb, StackTraceElement[] stack, String indent) {
+        int n = Math.min(stack.length, STACK_FRAMES);
+        for (int i = 0; i < n; i++) {
+            sb.append(indent).append("at ").append(stack[i]).append('\n');
+        }
+        if (stack.length > n) {
+            sb.append(indent).append("... ").append(stack.length - n).append(" more\n");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.trellis.sim;
+
+import dev.trellis.check.Trace;
+import dev.trellis.runtime.Body;
+import dev.trellis.runtime.spi.Kernel;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs code under the simulator: one task at a time, the order chosen by a seeded strategy, time
+ * virtual. The same body, seed and config always give the same trace hash.
+ *
+ * {@snippet :
+ * Result r = Simulation.run(() -> Nursery.open(n -> {
+ *     n.start("child1", () -> Trellis.sleep(Duration.ofSeconds(2)));
+ *     n.start("child2", () -> Trellis.sleep(Duration.ofSeconds(5)));
+ * }), 42, SimConfig.defaults());
+ * r.orThrow();                        // a deadlock, a broken invariant or the body's failure
+ * assert r.endTime().equals(Duration.ofSeconds(5));
+ * }
+ *
+ * <p>Executions run on a driver thread of the simulator's own, which becomes the carrier of every
+ * task; the caller waits. If a task never reaches a checkpoint, the caller still gets its answer
+ * (a {@link SimulationFailure.Runaway}) and the stuck driver thread is abandoned.
+ */
+public final class Simulation {
+    private static final AtomicInteger DRIVER_IDS = new AtomicInteger();
+    private static final ExecutorService DRIVERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "trellis-driver-" + DRIVER_IDS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Simulation() {}
+
+    /** Runs {@code body} once under the default config. */
+    public static Result run(Body body, long seed) {
+        return run(body, seed, SimConfig.defaults());
+    }
+
+    /** Runs {@code body} once with {@code seed}. Never throws for the body's own failure: see {@link Result}. */
+    public static Result run(Body body, long seed, SimConfig config) {
+        return onDriver(done -> runOne(body, seed, Strategies.parse(config.strategy()), config, done));
+    }
+
+    /** Replays the schedule {@code trace} recorded; the result's trace hash must equal the recorded one. */
+    public static Result replay(Body body, long seed, Trace trace, SimConfig config) {
+        return onDriver(done -> runOne(body, seed, Replay.of(trace), config, done));
+    }
+
+    /**
+     * Runs seeds {@code first, first + 1, ...}, {@code count} of them, stopping at the first that
+     * fails (a harness failure or the body's). If the system property {@value SimConfig#SEED_PROPERTY}
+     * is set, runs only that seed. Returns the failing result, or the last one.
+     */
+    public static Exploration explore(Body body, long first, long count, SimConfig config) {
+        String only = System.getProperty(SimConfig.SEED_PROPERTY);
+        long from = only == null ? first : Long.parseLong(only.trim());
+        long n = only == null ? count : 1;
+        Strategy strategy = Strategies.parse(config.strategy());
+        long[] ran = new long[1];
+        long[] steps = new long[1];
+        Result last = onDriver(done -> {
+            Result r = null;
+            for (long s = from; s < from + n; s++) {
+                r = runOne(body, s, strategy, config, done);
+                ran[0]++;
+                steps[0] += r.steps();
+                if (!r.ok()) {
+                    break;
+                }
+            }
+            return r;
+        });
+        return new Exploration(ran[0], steps[0], last);
+    }
+
+    /** What {@link #explore} did: how many executions, how many steps in all, and the last (or failing) result. */
+    public record Exploration(long executions, long totalSteps, Result last) {
+        public boolean ok() {
+            return last == null || last.ok();
+        }
+
+        /** Throws the failing execution's failure, as {@link Result#orThrow} does. */
+        public Exploration orThrow() {
+            if (last != null) {
+                last.orThrow();
+            }
+            return this;
+        }
+    }
+
+    private interface DriverJob {
+        Result run(Consumer<Result> abandon);
+    }
+
+    private static Result runOne(Body body, long seed, Strategy strategy, SimConfig config, Consumer<Result> abandon) {
+        Execution ex = new Execution(seed, strategy, config);
+        long key = Watchdog.watch(ex, f -> abandon.accept(new Result(seed, strategy.spec(), ex.steps(), ex.now(),
+                ex.trace.hash(), ex.trace, f, null)));
+        try {
+            return ex.run(body);
+        } finally {
+            Watchdog.unwatch(key);
+        }
+    }
+
+    private static Result onDriver(DriverJob job) {
+        if (Kernel.currentOrNull() != null) {
+            throw new IllegalStateException("Simulation.run cannot be called from inside a Trellis task");
+        }
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        DRIVERS.execute(() -> {
+            try {
+                done.complete(job.run(done::complete));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a simulation", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+}
