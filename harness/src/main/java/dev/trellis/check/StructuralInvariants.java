@@ -26,12 +26,17 @@ public final class StructuralInvariants implements Invariant {
 
     @Override
     public Violation check(Trace t) {
-        return new Pass(t).run();
+        Pass pass = PASSES.get();
+        pass.reset(t);
+        return pass.run();
     }
+
+    /** One reusable pass per thread: checking runs after every execution, so it must not allocate. */
+    private static final ThreadLocal<Pass> PASSES = ThreadLocal.withInitial(Pass::new);
 
     /** Per-id state, in arrays indexed by the dense ids the kernel gives. */
     private static final class Pass {
-        final Trace t;
+        Trace t;
         int[] taskNursery = filled(16);
         boolean[] taskEnded = new boolean[16];
         int[] openNurseriesOwned = new int[16];
@@ -51,8 +56,26 @@ public final class StructuralInvariants implements Invariant {
         boolean[] scopeExited = new boolean[16];
         int maxScope = -1;
 
-        Pass(Trace t) {
-            this.t = t;
+        void reset(Trace trace) {
+            this.t = trace;
+            Arrays.fill(taskNursery, 0, maxTask + 1, -1);
+            Arrays.fill(taskEnded, 0, maxTask + 1, false);
+            Arrays.fill(openNurseriesOwned, 0, maxTask + 1, 0);
+            Arrays.fill(nurseryOwner, 0, maxNursery + 1, -1);
+            Arrays.fill(nurseryScope, 0, maxNursery + 1, -1);
+            Arrays.fill(nurseryLive, 0, maxNursery + 1, 0);
+            Arrays.fill(nurseryClosed, 0, maxNursery + 1, false);
+            Arrays.fill(firstChildFailure, 0, maxNursery + 1, -1);
+            Arrays.fill(cancelPending, 0, maxNursery + 1, false);
+            Arrays.fill(scopeNursery, 0, maxScope + 1, -1);
+            Arrays.fill(scopeDeadline, 0, maxScope + 1, Long.MAX_VALUE);
+            Arrays.fill(scopeDeadlineSetAt, 0, maxScope + 1, 0);
+            Arrays.fill(scopeCancelled, 0, maxScope + 1, false);
+            Arrays.fill(scopeEntered, 0, maxScope + 1, false);
+            Arrays.fill(scopeExited, 0, maxScope + 1, false);
+            maxTask = -1;
+            maxNursery = -1;
+            maxScope = -1;
         }
 
         Violation run() {
@@ -203,6 +226,7 @@ public final class StructuralInvariants implements Invariant {
         }
 
         private void growTasks(int id) {
+            maxTask = Math.max(maxTask, id);
             if (id >= taskNursery.length) {
                 int n = Math.max(id + 1, taskNursery.length * 2);
                 int old = taskNursery.length;
@@ -214,6 +238,7 @@ public final class StructuralInvariants implements Invariant {
         }
 
         private void growNurseries(int id) {
+            maxNursery = Math.max(maxNursery, id);
             if (id >= nurseryOwner.length) {
                 int n = Math.max(id + 1, nurseryOwner.length * 2);
                 int old = nurseryOwner.length;
@@ -230,6 +255,7 @@ public final class StructuralInvariants implements Invariant {
         }
 
         private void growScopes(int id) {
+            maxScope = Math.max(maxScope, id);
             if (id >= scopeNursery.length) {
                 int n = Math.max(id + 1, scopeNursery.length * 2);
                 int old = scopeNursery.length;

@@ -27,6 +27,13 @@ public final class Trace {
     private String[] texts = new String[64];
     private long hash = FNV_OFFSET;
 
+    /** Forgets every event, keeping the buffers: for running many executions in a row. */
+    public void clear() {
+        Arrays.fill(texts, 0, size, null);
+        size = 0;
+        hash = FNV_OFFSET;
+    }
+
     public void add(int kind, int task, long a, long b, long time, long step, String text) {
         if (size == kinds.length) {
             grow();

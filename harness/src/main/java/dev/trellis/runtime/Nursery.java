@@ -64,7 +64,7 @@ public final class Nursery {
             while (nursery.liveChildren > 0) {
                 // Not cancellable: cancellation reaches the children through the scope, and the
                 // nursery must outlive them whatever happens to its owner.
-                kernel.park("nursery " + nursery.id + " waiting for " + nursery.liveChildren + " child task(s)", false);
+                kernel.park("nursery close (waiting for its children)", false);
             }
         } finally {
             nursery.waiting = false;

@@ -30,6 +30,18 @@ public final class Trellis {
         return Duration.ofNanos(Kernel.current("Trellis.now").kernel().nanoTime());
     }
 
+    /**
+     * A value in [0, bound) from the execution's decision stream: under the simulator it comes
+     * from the seed and is recorded, so a replay draws the same; under the real runtime it is
+     * random. Use it for anything random in code under test.
+     */
+    public static long random(long bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("Trellis.random needs a positive bound, was [" + bound + "]");
+        }
+        return Kernel.current("Trellis.random").kernel().draw(bound);
+    }
+
     /** Records a line in the execution's trace (ignored by the real runtime). */
     public static void note(String text) {
         Kernel.current("Trellis.note").kernel().note(text);

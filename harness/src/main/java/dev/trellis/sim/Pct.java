@@ -48,11 +48,12 @@ public final class Pct implements Strategy {
     }
 
     @Override
-    public int pick(int[] ready, int count, long step) {
+    public int pick(ReadySet ready, long step) {
         int best = -1;
         long bestPriority = Long.MIN_VALUE;
+        int count = ready.size();
         for (int i = 0; i < count; i++) {
-            long p = priorityOf(ready[i]);
+            long p = priorityOf(ready.idAt(i));
             if (p > bestPriority) {
                 bestPriority = p;
                 best = i;
@@ -61,8 +62,8 @@ public final class Pct implements Strategy {
         while (nextChange < changePoints.length && changePoints[nextChange] <= step) {
             nextChange++;
             // Demote the task that would run; the next highest runs instead.
-            priority[ready[best]] = --lowPriority;
-            return pick(ready, count, step);
+            priority[ready.idAt(best)] = --lowPriority;
+            return pick(ready, step);
         }
         return best;
     }

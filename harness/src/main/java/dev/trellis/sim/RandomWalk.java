@@ -12,8 +12,8 @@ public final class RandomWalk implements Strategy {
     }
 
     @Override
-    public int pick(int[] ready, int count, long step) {
-        return random.nextInt(count);
+    public int pick(ReadySet ready, long step) {
+        return random.nextInt(ready.size());
     }
 
     @Override

@@ -45,19 +45,18 @@ public final class Replay implements Strategy {
     }
 
     @Override
-    public int pick(int[] ready, int count, long step) {
+    public int pick(ReadySet ready, long step) {
         if (nextPick >= picks.length) {
-            throw new ReplayDiverged("at step " + step + " the program offered a choice among " + count
+            throw new ReplayDiverged("at step " + step + " the program offered a choice among " + ready.size()
                     + " ready tasks, but the recording has only " + picks.length + " choices");
         }
         long want = picks[nextPick++];
-        for (int i = 0; i < count; i++) {
-            if (ready[i] == want) {
-                return i;
-            }
+        int index = ready.indexOf((int) want);
+        if (index >= 0) {
+            return index;
         }
         throw new ReplayDiverged("at step " + step + " the recording picks task " + want + ", which is not ready; ready: "
-                + Arrays.toString(Arrays.copyOf(ready, count)));
+                + Arrays.toString(ready.toArray()));
     }
 
     @Override

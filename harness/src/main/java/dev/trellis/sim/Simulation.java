@@ -67,8 +67,11 @@ public final class Simulation {
         long[] steps = new long[1];
         Result last = onDriver(done -> {
             Result r = null;
+            // Only the last (or failing) result is returned, so executions share one trace buffer.
+            Trace trace = new Trace();
             for (long s = from; s < from + n; s++) {
-                r = runOne(body, s, strategy, config, done);
+                trace.clear();
+                r = runOne(body, s, strategy, config, done, trace);
                 ran[0]++;
                 steps[0] += r.steps();
                 if (!r.ok()) {
@@ -100,13 +103,21 @@ public final class Simulation {
     }
 
     private static Result runOne(Body body, long seed, Strategy strategy, SimConfig config, Consumer<Result> abandon) {
-        Execution ex = new Execution(seed, strategy, config);
-        long key = Watchdog.watch(ex, f -> abandon.accept(new Result(seed, strategy.spec(), ex.steps(), ex.now(),
-                ex.trace.hash(), ex.trace, f, null)));
+        return runOne(body, seed, strategy, config, abandon, new Trace());
+    }
+
+    private static Result runOne(Body body, long seed, Strategy strategy, SimConfig config, Consumer<Result> abandon,
+                                 Trace trace) {
+        Execution ex = new Execution(seed, strategy, config, trace);
+        Watchdog.Slot slot = Watchdog.slot();
+        slot.onRunaway = f -> abandon.accept(new Result(seed, strategy.spec(), ex.steps(), ex.now(),
+                ex.trace.hash(), ex.trace, f, null));
+        slot.execution = ex;
         try {
             return ex.run(body);
         } finally {
-            Watchdog.unwatch(key);
+            slot.execution = null;
+            slot.onRunaway = null;
         }
     }
 

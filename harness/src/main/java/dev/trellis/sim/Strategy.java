@@ -10,10 +10,10 @@ public interface Strategy {
     void begin(long seed);
 
     /**
-     * Picks the task to run: an index into {@code ready[0..count)}, which holds task ids in
-     * ascending order; {@code count} is at least 2. {@code step} is the number of steps so far.
+     * Picks the task to run: an index into {@code ready}, whose tasks are in ascending id order;
+     * it holds at least two. {@code step} is the number of steps taken so far.
      */
-    int pick(int[] ready, int count, long step);
+    int pick(ReadySet ready, long step);
 
     /** A value in [0, bound) for a data choice (a chunk size, a fault); bound is positive. */
     long draw(long bound);

@@ -1,36 +1,44 @@
 package dev.trellis.sim;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Notices a task that keeps the carrier too long without a checkpoint. It runs outside the
- * engine and reads only wall time, which decides when to give up, never what runs.
+ * engine and reads only wall time, which decides when to give up, never what runs. Each driver
+ * thread registers one slot, once; an execution only sets the slot's fields, so watching costs
+ * nothing per step beyond the execution's release store of its step stamp.
  */
 final class Watchdog {
-    private record Watched(Execution ex, Consumer<SimulationFailure> onRunaway, long[] lastStamp, long[] since) {}
+    /** What one driver thread is running now. */
+    static final class Slot {
+        volatile Execution execution;
+        volatile Consumer<SimulationFailure> onRunaway;
+        private long lastStamp = -1;
+        private long since;
+    }
 
-    private static final ConcurrentHashMap<Long, Watched> WATCHED = new ConcurrentHashMap<>();
-    private static volatile Thread thread;
-    private static long nextKey;
+    private static final CopyOnWriteArrayList<Slot> SLOTS = new CopyOnWriteArrayList<>();
+    private static final ThreadLocal<Slot> MINE = ThreadLocal.withInitial(Watchdog::register);
+    private static Thread thread;
 
     private Watchdog() {}
 
-    static synchronized long watch(Execution ex, Consumer<SimulationFailure> onRunaway) {
-        if (thread == null) {
-            Thread t = new Thread(Watchdog::loop, "trellis-watchdog");
-            t.setDaemon(true);
-            t.start();
-            thread = t;
-        }
-        long key = nextKey++;
-        WATCHED.put(key, new Watched(ex, onRunaway, new long[] {-1}, new long[] {0}));
-        return key;
+    /** The calling driver thread's slot. */
+    static Slot slot() {
+        return MINE.get();
     }
 
-    static void unwatch(long key) {
-        WATCHED.remove(key);
+    private static synchronized Slot register() {
+        if (thread == null) {
+            thread = new Thread(Watchdog::loop, "trellis-watchdog");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        Slot s = new Slot();
+        SLOTS.add(s);
+        return s;
     }
 
     private static void loop() {
@@ -41,28 +49,32 @@ final class Watchdog {
                 return;
             }
             long now = System.nanoTime();
-            for (Watched w : WATCHED.values()) {
-                Execution ex = w.ex();
-                if (!ex.inStep || ex.failure() != null) {
-                    w.lastStamp()[0] = -1;
-                    continue;
-                }
-                long stamp = ex.stepStamp;
-                if (stamp != w.lastStamp()[0]) {
-                    w.lastStamp()[0] = stamp;
-                    w.since()[0] = now;
-                    continue;
-                }
-                long ran = now - w.since()[0];
-                if (ran > ex.config.runawayLimit().toNanos()) {
-                    var task = ex.runningTask();
-                    if (task == null) {
-                        continue;
-                    }
-                    SimulationFailure f = Failures.runaway(ex, task, task.thread().getStackTrace(), ran / 1_000_000);
-                    ex.runaway(f);
-                    w.onRunaway().accept(f);
-                }
+            for (Slot slot : SLOTS) {
+                check(slot, now);
+            }
+        }
+    }
+
+    private static void check(Slot slot, long now) {
+        Execution ex = slot.execution;
+        if (ex == null || ex.failure() != null) {
+            slot.lastStamp = -1;
+            return;
+        }
+        long stamp = ex.stamp();
+        if ((stamp & 1) == 0 || stamp != slot.lastStamp) {
+            slot.lastStamp = stamp;
+            slot.since = now;
+            return;
+        }
+        long ran = now - slot.since;
+        var task = ex.runningTask();
+        if (ran > ex.config.runawayLimit().toNanos() && task != null) {
+            SimulationFailure f = Failures.runaway(ex, task, task.thread().getStackTrace(), ran / 1_000_000);
+            ex.runaway(f);
+            Consumer<SimulationFailure> c = slot.onRunaway;
+            if (c != null) {
+                c.accept(f);
             }
         }
     }

@@ -19,6 +19,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public abstract class Kernel {
     private static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
+    /**
+     * The task last found, to skip the scoped-value lookup when the same task asks again. Racy
+     * by design: a task's thread belongs to that task alone, so a hit is always right, and a
+     * stale or half-seen value only misses.
+     */
+    private static Task lastSeen;
 
     protected final List<Task> tasks = new ArrayList<>();
     protected final Timers timers = new Timers();
@@ -26,6 +32,8 @@ public abstract class Kernel {
     protected Task running;
     /** The task whose thread is being started: its first continuation arrives during start(). */
     protected Task starting;
+    /** The task the kernel is waking or yielding: its continuation is the next to arrive. */
+    protected Task expected;
     protected int live;
     /** Set when the execution is being torn down: every kernel wait then throws. */
     protected volatile String abortReason;
@@ -48,6 +56,23 @@ public abstract class Kernel {
     /** Whether another task could run now: if not, a schedule point keeps the carrier. */
     protected abstract boolean othersWaiting();
 
+    /**
+     * Whether a schedule point parks (the engine then requeues a task it finds YIELDING after
+     * its step) rather than calling Thread.yield.
+     */
+    protected boolean yieldByParking() {
+        return false;
+    }
+
+    /**
+     * Decides a schedule point without leaving the carrier: true when the engine picked the
+     * yielding task itself to run next (the step is recorded as any other), which saves a park
+     * and an unpark. False means another task was picked: the caller then gives up the carrier.
+     */
+    protected boolean continueAfterYield(Task task) {
+        return false;
+    }
+
     /** Records an event; engines that keep no trace ignore it. */
     protected void trace(int kind, Task task, long a, long b, String text) {}
 
@@ -56,20 +81,40 @@ public abstract class Kernel {
 
     // ---- finding the current task -----------------------------------------------------------
 
+    /** Engines call this just before running a task's continuation, so its lookups hit the cache. */
+    protected static void enter(Task task) {
+        lastSeen = task;
+    }
+
     /** The task running this code, or null when not called from a Trellis task. */
     public static Task currentOrNull() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        Task cached = lastSeen;
+        if (cached != null && cached.thread == Thread.currentThread()) {
+            return cached;
+        }
+        if (!CURRENT.isBound()) {
+            return null;
+        }
+        Task t = CURRENT.get();
+        lastSeen = t;
+        return t;
     }
 
     /** The task running this code; {@code what} names the call for the error when there is none. */
     public static Task current(String what) {
+        Task cached = lastSeen;
+        if (cached != null && cached.thread == Thread.currentThread()) {
+            return cached;
+        }
         if (!CURRENT.isBound()) {
             throw new IllegalStateException(what + " must be called from a Trellis task, but "
                     + Thread.currentThread() + " is not one: run the code under the real runtime "
                     + "(RealRuntime.run) or the simulator (Simulation.run), and start other tasks "
                     + "with Nursery.start");
         }
-        return CURRENT.get();
+        Task t = CURRENT.get();
+        lastSeen = t;
+        return t;
     }
 
     // ---- tasks ------------------------------------------------------------------------------
@@ -135,7 +180,7 @@ public abstract class Kernel {
         task.cancellableWait = cancellable;
         trace(TraceKind.PARK, task, 0, 0, reason);
         do {
-            LockSupport.park(this);
+            LockSupport.park();
         } while (task.state == Task.State.PARKED);
         task.state = Task.State.RUNNING;
         task.waitingOn = null;
@@ -153,7 +198,9 @@ public abstract class Kernel {
         }
         task.state = Task.State.READY;
         trace(TraceKind.WAKE, task, running == null ? -1 : running.id, 0, null);
+        expected = task;
         LockSupport.unpark(task.thread);
+        expected = null;
     }
 
     /**
@@ -167,8 +214,23 @@ public abstract class Kernel {
             trace(TraceKind.YIELD, task, 0, 0, null);
             return;
         }
+        if (continueAfterYield(task)) {
+            task.state = Task.State.RUNNING;
+            checkNotAborting();
+            return;
+        }
         task.state = Task.State.YIELDING;
-        Thread.yield();
+        if (yieldByParking()) {
+            // The engine sees YIELDING after the step and hands the continuation back itself:
+            // a park and an unpark cost less than Thread.yield.
+            do {
+                LockSupport.park();
+            } while (task.state == Task.State.YIELDING);
+        } else {
+            expected = task;
+            Thread.yield();
+            expected = null;
+        }
         task.state = Task.State.RUNNING;
         checkNotAborting();
     }
@@ -213,7 +275,7 @@ public abstract class Kernel {
         }
         Timers.Timer timer = timers.add(deadline, task, null);
         try {
-            park("sleep until " + deadline + " ns", true);
+            park("sleep", true);
         } finally {
             timer.cancel();
         }
@@ -229,7 +291,8 @@ public abstract class Kernel {
         }
         // Deadlines first, then sleepers: a sleep that ends exactly at an enclosing deadline is
         // cancelled, as in trio, where a sleep is itself a scope inside the outer one.
-        List<Timers.Timer> due = new ArrayList<>();
+        List<Timers.Timer> due = this.due;
+        due.clear();
         Timers.Timer t;
         while ((t = timers.pollDue(now)) != null) {
             if (!t.cancelled) {
@@ -246,8 +309,12 @@ public abstract class Kernel {
                 wake(d.task);
             }
         }
-        return due.size();
+        int fired = due.size();
+        due.clear();
+        return fired;
     }
+
+    private final List<Timers.Timer> due = new ArrayList<>();
 
     // ---- cancel scopes ----------------------------------------------------------------------
 

@@ -1,0 +1,120 @@
+package dev.trellis.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trellis.sim.SimConfig;
+import dev.trellis.sim.Simulation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Measures the simulator: executions per second and scheduling decisions (steps) per second for
+ * each workload, tracing on, invariants checked. Each workload is warmed up, then measured in
+ * several timed rounds; the median round is reported.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure simulator throughput (executions/s, decisions/s) and print a table.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
+    File json;
+
+    @Option(names = "--seconds", defaultValue = "2", description = "Length of each measured round (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per workload (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--only", paramLabel = "NAME", description = "Run only workloads whose name starts with NAME.")
+    String only;
+
+    @Option(names = "--strategy", defaultValue = "random", description = "Strategy spec (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    record Figures(String name, String description, double executionsPerSecond, double decisionsPerSecond,
+                   double decisionsPerExecution, long executions) {}
+
+    @Override
+    public Integer call() throws Exception {
+        SimConfig config = SimConfig.defaults().withStrategy(strategy);
+        List<Figures> results = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%-14s %16s %16s %14s %12s%n", "workload", "executions/s", "decisions/s",
+                "decisions/exec", "executions");
+        for (Workloads.Workload w : Workloads.all()) {
+            if (only != null && !w.name().startsWith(only)) {
+                continue;
+            }
+            Figures f = measure(w, config);
+            results.add(f);
+            System.out.printf(Locale.ROOT, "%-14s %,16.0f %,16.0f %14.1f %,12d%n", f.name(), f.executionsPerSecond(),
+                    f.decisionsPerSecond(), f.decisionsPerExecution(), f.executions());
+        }
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("jvm", Runtime.version().toString());
+            doc.put("cores", Runtime.getRuntime().availableProcessors());
+            doc.put("strategy", strategy);
+            doc.put("workloads", results);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, doc);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+
+    private Figures measure(Workloads.Workload w, SimConfig config) {
+        long seed = 1;
+        // Warm-up: let the JIT compile the driver loop and the workload.
+        long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < warmEnd) {
+            seed += batch(w, seed, config).executions();
+        }
+        double[] execRates = new double[rounds];
+        double[] stepRates = new double[rounds];
+        long totalExec = 0;
+        long totalSteps = 0;
+        for (int r = 0; r < rounds; r++) {
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long exec = 0;
+            long steps = 0;
+            long now;
+            do {
+                Simulation.Exploration e = batch(w, seed, config);
+                seed += e.executions();
+                exec += e.executions();
+                steps += e.totalSteps();
+                now = System.nanoTime();
+            } while (now < end);
+            double secs = (now - start) / 1e9;
+            execRates[r] = exec / secs;
+            stepRates[r] = steps / secs;
+            totalExec += exec;
+            totalSteps += steps;
+        }
+        return new Figures(w.name(), w.description(), median(execRates), median(stepRates),
+                (double) totalSteps / totalExec, totalExec);
+    }
+
+    private static Simulation.Exploration batch(Workloads.Workload w, long seed, SimConfig config) {
+        // A batch runs many executions on one driver thread; explore stops at the first failure.
+        Simulation.Exploration e = Simulation.explore(w.body(), seed, 200, config);
+        if (!e.ok()) {
+            e.orThrow();
+        }
+        return e;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
