@@ -1,0 +1,127 @@
+package dev.trellis.runtime;
+
+import dev.trellis.sim.Sims;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CancelScopeTest {
+    @Nested
+    class Deadlines {
+        @Test
+        void moveOnAfterStopsTheBlockAtTheDeadlineAndGoesOn() {
+            Sims.run(1, () -> {
+                boolean[] after = {false};
+                CancelScope s = CancelScope.moveOnAfter(Duration.ofSeconds(5), () -> {
+                    Trellis.sleep(Duration.ofSeconds(10));
+                    after[0] = true;
+                });
+                assertThat(after[0]).isFalse();
+                assertThat(s.cancelCalled()).isTrue();
+                assertThat(s.cancelledCaught()).isTrue();
+                assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(5));
+            });
+        }
+
+        @Test
+        void blockThatFinishesInTimeIsNotCancelled() {
+            Sims.run(1, () -> {
+                CancelScope s = CancelScope.moveOnAfter(Duration.ofSeconds(5), () -> Trellis.sleep(Duration.ofSeconds(1)));
+                assertThat(s.cancelledCaught()).isFalse();
+                assertThat(s.cancelCalled()).isFalse();
+                // The deadline timer is gone: nothing fires at t = 5 s.
+                Trellis.sleep(Duration.ofSeconds(10));
+                assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(11));
+            });
+        }
+
+        @Test
+        void failAfterThrowsTooSlowAndReturnsTheValueWhenInTime() {
+            Sims.run(1, () -> {
+                assertThat(CancelScope.failAfter(Duration.ofSeconds(2), () -> "fast")).isEqualTo("fast");
+                assertThatThrownBy(() -> CancelScope.failAfter(Duration.ofSeconds(2),
+                        () -> Trellis.sleep(Duration.ofSeconds(3))))
+                        .isInstanceOf(TooSlow.class).hasMessageContaining("PT2S");
+                assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(2));
+            });
+        }
+
+        @Test
+        void sleepEndingExactlyAtTheDeadlineIsCancelledAsInTrio() {
+            Sims.run(1, () -> {
+                boolean[] after = {false};
+                CancelScope s = CancelScope.moveOnAfter(Duration.ofSeconds(5), () -> {
+                    Trellis.sleep(Duration.ofSeconds(5));
+                    after[0] = true;
+                });
+                assertThat(s.cancelledCaught()).isTrue();
+                assertThat(after[0]).isFalse();
+            });
+        }
+
+        @Test
+        void movingTheDeadlineEarlierCancelsSooner() {
+            Sims.run(1, () -> {
+                CancelScope.open(s -> {
+                    s.setDeadline(Duration.ofSeconds(10));
+                    s.setDeadline(Duration.ofSeconds(3));
+                    Trellis.sleep(Duration.ofSeconds(20));
+                });
+                assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(3));
+            });
+        }
+    }
+
+    @Nested
+    class Nesting {
+        @Test
+        void outerCancellationIsCaughtByTheOuterScopeNotTheInner() {
+            Sims.run(1, () -> {
+                CancelScope[] inner = new CancelScope[1];
+                CancelScope outer = CancelScope.moveOnAfter(Duration.ofSeconds(1), () ->
+                        inner[0] = CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> Trellis.sleep(Duration.ofSeconds(9))));
+                assertThat(outer.cancelledCaught()).isTrue();
+                assertThat(inner[0]).isNull();
+            });
+        }
+
+        @Test
+        void shieldKeepsOuterCancellationOutUntilItIsLifted() {
+            Sims.run(1, () -> {
+                CancelScope outer = CancelScope.moveOnAfter(Duration.ofSeconds(1), () -> {
+                    CancelScope.openShielded(s -> Trellis.sleep(Duration.ofSeconds(3)));
+                    assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(3));
+                    Trellis.checkpoint();
+                    throw new AssertionError("the checkpoint after the shield must raise Cancelled");
+                });
+                assertThat(outer.cancelledCaught()).isTrue();
+                assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(3));
+            });
+        }
+
+        @Test
+        void cancelBeforeAnyCheckpointIsSeenAtTheFirstOne() {
+            Sims.run(1, () -> {
+                int[] reached = {0};
+                CancelScope s = CancelScope.open(scope -> {
+                    scope.cancel();
+                    reached[0] = 1;
+                    Trellis.checkpoint();
+                    reached[0] = 2;
+                });
+                assertThat(reached[0]).isEqualTo(1);
+                assertThat(s.cancelledCaught()).isTrue();
+            });
+        }
+
+        @Test
+        void callingCheckpointOutsideATaskSaysWhatToDo() {
+            assertThatThrownBy(Trellis::checkpoint).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("must be called from a Trellis task");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.Body;
+
+/** Helpers for tests that run bodies under the simulator. */
+public final class Sims {
+    private Sims() {}
+
+    /** Seed budget multiplier: -Dtrellis.budget=N runs N times the CI seeds. */
+    public static int budget() {
+        return Integer.getInteger("trellis.budget", 1);
+    }
+
+    /** Runs {@code body} with seeds 0..n-1 under {@code strategy}; fails on the first bad seed. */
+    public static void everySeed(int n, String strategy, Body body) {
+        Simulation.explore(body, 0, n, SimConfig.defaults().withStrategy(strategy)).orThrow();
+    }
+
+    /** Runs {@code body} once and throws if anything went wrong. */
+    public static Result run(long seed, Body body) {
+        return Simulation.run(body, seed).orThrow();
+    }
+}
