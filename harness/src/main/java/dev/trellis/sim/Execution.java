@@ -22,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Execution extends Kernel {
     private static final String UNBLOCKER = "VirtualThread-unblocker";
+    private static final long FOREIGN_GRACE_MICROS = 50_000;
 
     final long seed;
     final Strategy strategy;
@@ -80,13 +81,34 @@ final class Execution extends Kernel {
                     continuations = Arrays.copyOf(continuations, Math.max(task.id + 1, continuations.length * 2));
                 }
                 continuations[task.id] = continuation;
+            } else if (ForeignThreads.isForeign(continuation)) {
+                ForeignThreads.run(continuation);
+                return;
             } else {
                 task = owner(continuation);
             }
+            if (task == null) {
+                threadStartedOutsideANursery(continuation, caller);
+                return;
+            }
             makeReady(task);
+        } else if (ForeignThreads.isForeign(continuation)) {
+            ForeignThreads.run(continuation);
         } else {
             inbox.add(new Arrival(continuation, caller.getName()));
         }
+    }
+
+    /** A task started a virtual thread of its own: it inherited our scheduler, but is no task. */
+    private void threadStartedOutsideANursery(Runnable continuation, Thread caller) {
+        ForeignThreads.adopt(continuation);
+        Task culprit = running;
+        StackTraceElement[] stack = caller.getStackTrace();
+        fail(Failures.uncontrolled(this, culprit == null ? tasks.get(0) : culprit, stack,
+                "a thread it started outside a nursery",
+                "Virtual threads started with Thread.ofVirtual or an executor run outside the simulator's "
+                        + "schedule. Start concurrent work with Nursery.start so every step is a scheduling choice."));
+        abortReason = "thread started outside a nursery";
     }
 
     @Override
@@ -176,6 +198,11 @@ final class Execution extends Kernel {
                 }
                 long next = timers.nextDeadline();
                 if (next == Long.MAX_VALUE) {
+                    // A task parked on a java.util.concurrent object may be waiting for a thread
+                    // the simulator does not run; give such a thread a moment to show itself.
+                    if (anyParkedElsewhere() && settle(FOREIGN_GRACE_MICROS)) {
+                        continue;
+                    }
                     fail(Failures.deadlock(this));
                     return;
                 }
@@ -198,6 +225,17 @@ final class Execution extends Kernel {
 
     private void fireDue() {
         fireDueTimers(now);
+    }
+
+    @Override
+    protected void loneYield(Task task) {
+        steps++;
+        STAMP.setRelease(this, 2 * steps + 1);
+        if (steps >= config.maxSteps()) {
+            fail(Failures.limit(this, "steps", "the execution took " + steps + " steps, the limit, " + task
+                    + " checkpointing alone in a loop"));
+            abortReason = "step limit";
+        }
     }
 
     @Override
@@ -276,6 +314,15 @@ final class Execution extends Kernel {
             // The JDK did not hand the continuation back synchronously; let the inbox bring it.
             task.setState(Task.State.PARKED_ELSEWHERE);
         }
+    }
+
+    private boolean anyParkedElsewhere() {
+        for (Task t : tasks) {
+            if (t.state() == Task.State.PARKED_ELSEWHERE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void blockedOnMonitor(Task task) {

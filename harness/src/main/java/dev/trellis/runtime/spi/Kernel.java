@@ -64,6 +64,9 @@ public abstract class Kernel {
         return false;
     }
 
+    /** A schedule point where nobody else could run: engines count it against their step limit. */
+    protected void loneYield(Task task) {}
+
     /**
      * Decides a schedule point without leaving the carrier: true when the engine picked the
      * yielding task itself to run next (the step is recorded as any other), which saves a park
@@ -212,6 +215,8 @@ public abstract class Kernel {
         checkNotAborting();
         if (!othersWaiting()) {
             trace(TraceKind.YIELD, task, 0, 0, null);
+            loneYield(task);
+            checkNotAborting();
             return;
         }
         if (continueAfterYield(task)) {

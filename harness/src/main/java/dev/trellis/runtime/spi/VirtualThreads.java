@@ -28,6 +28,7 @@ public final class VirtualThreads {
         }
         BUILDER = ctor;
         FAILURE = failure;
+        JdkPollers.start();
     }
 
     private VirtualThreads() {}

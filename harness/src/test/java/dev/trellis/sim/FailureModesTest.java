@@ -1,0 +1,180 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.Channel;
+import dev.trellis.runtime.Nursery;
+import dev.trellis.runtime.Trellis;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each harness failure ends the run, with a message that says what, where, and how to replay. */
+@Timeout(60)
+class FailureModesTest {
+    private static void assertReplayFooter(SimulationFailure f, long seed) {
+        assertThat(f.getMessage())
+                .contains("seed       " + seed)
+                .contains("strategy   random")
+                .contains("Simulation.run(body, " + seed + "L")
+                .contains("-Dtrellis.seed=" + seed);
+    }
+
+    @Nested
+    class Deadlocks {
+        @Test
+        void twoTasksWaitingOnEachOtherAreReportedWithWhatEachWaitsOnAndWhere() {
+            Result r = Simulation.run(() -> {
+                Channel<String> a = Channel.unbuffered();
+                Channel<String> b = Channel.unbuffered();
+                Nursery.open(n -> {
+                    n.start("left", () -> a.send(b.receive()));
+                    n.start("right", () -> b.send(a.receive()));
+                });
+            }, 7);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().headline()).isEqualTo("deadlock with 3 task(s) alive");
+            assertThat(r.failure().getMessage())
+                    .contains("task 1 'left': waits on receive on an empty channel")
+                    .contains("task 2 'right': waits on receive on an empty channel")
+                    .contains("task 0 'main': waits on nursery close")
+                    .contains("FailureModesTest");
+            assertReplayFooter(r.failure(), 7);
+        }
+    }
+
+    @Nested
+    class Runaways {
+        private static volatile boolean stop;
+
+        @Test
+        void taskThatNeverCheckpointsIsReportedAndTheCallerGetsAnAnswer() {
+            stop = false;
+            try {
+                Result r = Simulation.run(() -> {
+                    while (!stop) {
+                        Thread.onSpinWait();
+                    }
+                }, 3, SimConfig.defaults().withRunawayLimit(Duration.ofMillis(200)));
+                assertThat(r.failure()).isInstanceOf(SimulationFailure.Runaway.class);
+                assertThat(r.failure().getMessage())
+                        .contains("without reaching a checkpoint")
+                        .contains("FailureModesTest$Runaways")
+                        .contains("Trellis.checkpoint()");
+                assertReplayFooter(r.failure(), 3);
+            } finally {
+                stop = true;
+            }
+        }
+
+        @Test
+        void longComputationIsAbortedAtItsNextCheckpoint() {
+            Result r = Simulation.run(() -> {
+                long until = System.nanoTime() + 600_000_000L;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                Trellis.checkpoint();
+                throw new AssertionError("must not get past the checkpoint");
+            }, 4, SimConfig.defaults().withRunawayLimit(Duration.ofMillis(100)));
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Runaway.class);
+        }
+    }
+
+    @Nested
+    class UncontrolledBlocking {
+        @Test
+        void threadSleepIsNamedWithItsCallSite() {
+            Result r = Simulation.run(() -> Thread.sleep(10), 1);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
+            assertThat(r.failure().getMessage())
+                    .contains("a timed wait outside the virtual clock")
+                    .contains("FailureModesTest$UncontrolledBlocking")
+                    .contains("Use Trellis.sleep");
+            assertReplayFooter(r.failure(), 1);
+        }
+
+        @Test
+        void realSocketIoIsNamed() throws Exception {
+            try (ServerSocket server = new ServerSocket(0)) {
+                Result r = Simulation.run(() -> {
+                    try (var s = server.accept()) {
+                        s.getInputStream().read();
+                    }
+                }, 1);
+                assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
+                assertThat(r.failure().getMessage()).contains("real I/O").contains("ByteStream");
+            }
+        }
+
+        @Test
+        void virtualThreadStartedOutsideANurseryIsNamedAndStillRuns() throws Exception {
+            CountDownLatch ran = new CountDownLatch(1);
+            Result r = Simulation.run(() -> {
+                Thread.ofVirtual().start(ran::countDown);
+                Trellis.checkpoint();
+            }, 1);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
+            assertThat(r.failure().getMessage())
+                    .contains("a thread it started outside a nursery")
+                    .contains("FailureModesTest$UncontrolledBlocking");
+            assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the foreign thread ran").isTrue();
+        }
+
+        @Test
+        void wakeUpFromAThreadStartedOutsideANurseryIsNamed() {
+            Result r = Simulation.run(() -> {
+                CountDownLatch latch = new CountDownLatch(1);
+                Thread helper = new Thread(() -> {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    latch.countDown();
+                }, "rogue-helper");
+                helper.start();
+                latch.await();
+            }, 1);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
+            assertThat(r.failure().getMessage())
+                    .contains("woken by thread 'rogue-helper'")
+                    .contains("Nursery.start")
+                    .contains("CountDownLatch");
+        }
+    }
+
+    @Nested
+    class Limits {
+        @Test
+        void livelockHitsTheStepLimit() {
+            Result r = Simulation.run(() -> Nursery.open(n -> {
+                n.start("spinner-a", () -> { while (true) Trellis.checkpoint(); });
+                n.start("spinner-b", () -> { while (true) Trellis.checkpoint(); });
+            }), 5, SimConfig.defaults().withMaxSteps(10_000));
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.LimitExceeded.class);
+            assertThat(r.failure().getMessage()).contains("Limit exceeded (steps)").contains("withMaxSteps");
+            assertThat(r.steps()).isEqualTo(10_000);
+        }
+
+        @Test
+        void loneTaskCheckpointingForeverHitsTheStepLimitToo() {
+            Result r = Simulation.run(() -> { while (true) Trellis.checkpoint(); }, 5,
+                    SimConfig.defaults().withMaxSteps(5_000));
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.LimitExceeded.class);
+        }
+
+        @Test
+        void endlessSleepingHitsTheVirtualTimeLimit() {
+            Result r = Simulation.run(() -> { while (true) Trellis.sleep(Duration.ofHours(1)); }, 5,
+                    SimConfig.defaults().withMaxTime(Duration.ofDays(2)));
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.LimitExceeded.class);
+            assertThat(r.failure().getMessage()).contains("virtual time").contains("PT48H");
+            assertThat(r.endTime()).isEqualTo(Duration.ofDays(2));
+        }
+    }
+}
