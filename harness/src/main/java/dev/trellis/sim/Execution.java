@@ -364,12 +364,15 @@ final class Execution extends Kernel {
                 if (!settling) {
                     // Arrived after the settle window: on another run of this seed the ready set
                     // may have held this task one step earlier.
+                    makeReady(task);
                     fail(Failures.lateArrival(this, task));
                     return;
                 }
                 makeReady(task);
                 continue;
             }
+            // Keep the continuation so teardown can unwind the task; the run has failed.
+            makeReady(task);
             fail(Failures.foreignWake(this, task, a.from()));
             return;
         }

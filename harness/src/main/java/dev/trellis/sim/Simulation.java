@@ -6,8 +6,9 @@ import dev.trellis.runtime.spi.Kernel;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -30,11 +31,12 @@ import java.util.function.Consumer;
  */
 public final class Simulation {
     private static final AtomicInteger DRIVER_IDS = new AtomicInteger();
-    private static final ExecutorService DRIVERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "trellis-driver-" + DRIVER_IDS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Driver threads: a fixed number, idle ones expiring, so running executions one after
+     * another reuses one thread. Replaced when a runaway strands a driver, so a stuck thread
+     * never holds up later executions.
+     */
+    private static volatile ThreadPoolExecutor drivers = newDrivers();
 
     private Simulation() {}
 
@@ -98,6 +100,24 @@ public final class Simulation {
         }
     }
 
+    private static ThreadPoolExecutor newDrivers() {
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "trellis-driver-" + DRIVER_IDS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static synchronized void replaceDrivers(ThreadPoolExecutor stranded) {
+        if (drivers == stranded) {
+            drivers = newDrivers();
+            stranded.shutdown();
+        }
+    }
+
     private interface DriverJob {
         Result run(Consumer<Result> abandon);
     }
@@ -126,7 +146,8 @@ public final class Simulation {
             throw new IllegalStateException("Simulation.run cannot be called from inside a Trellis task");
         }
         CompletableFuture<Result> done = new CompletableFuture<>();
-        DRIVERS.execute(() -> {
+        ThreadPoolExecutor pool = drivers;
+        pool.execute(() -> {
             try {
                 done.complete(job.run(done::complete));
             } catch (Throwable t) {
@@ -134,7 +155,11 @@ public final class Simulation {
             }
         });
         try {
-            return done.get();
+            Result r = done.get();
+            if (r.failure() instanceof SimulationFailure.Runaway) {
+                replaceDrivers(pool);
+            }
+            return r;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a simulation", e);

@@ -3,6 +3,8 @@ package dev.trellis.sim;
 import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
+import dev.trellis.runtime.spi.Kernel;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Each harness failure ends the run, with a message that says what, where, and how to replay. */
 @Timeout(60)
 class FailureModesTest {
+    /** Teardown unwinds every task of a failed run: no task thread may be left behind. */
+    @AfterEach
+    void everyTaskThreadEnded() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Kernel.liveTaskThreads() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(Kernel.liveTaskThreads()).as("task threads still alive").isZero();
+    }
+
     private static void assertReplayFooter(SimulationFailure f, long seed) {
         assertThat(f.getMessage())
                 .contains("seed       " + seed)

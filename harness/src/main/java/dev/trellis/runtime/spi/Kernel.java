@@ -5,6 +5,7 @@ import dev.trellis.runtime.Cancelled;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -25,6 +26,8 @@ public abstract class Kernel {
      * stale or half-seen value only misses.
      */
     private static Task lastSeen;
+    private static final LongAdder THREADS_STARTED = new LongAdder();
+    private static final LongAdder THREADS_ENDED = new LongAdder();
 
     protected final List<Task> tasks = new ArrayList<>();
     protected final Timers timers = new Timers();
@@ -129,7 +132,14 @@ public abstract class Kernel {
         Task task = new Task(this, tasks.size(), name, spawner, scope, nurseryId, listener);
         tasks.add(task);
         live++;
-        Thread thread = builder.name(name).unstarted(() -> ScopedValue.where(CURRENT, task).run(() -> runTask(task, body)));
+        Thread thread = builder.name(name).unstarted(() -> {
+            try {
+                ScopedValue.where(CURRENT, task).run(() -> runTask(task, body));
+            } finally {
+                THREADS_ENDED.increment();
+            }
+        });
+        THREADS_STARTED.increment();
         task.thread = thread;
         trace(TraceKind.SPAWN, task, spawner == null ? -1 : spawner.id, nurseryId, name);
         Task previous = starting;
@@ -157,6 +167,14 @@ public abstract class Kernel {
         if (task.listener != null) {
             task.listener.ended(task, failure);
         }
+    }
+
+    /**
+     * Task threads started and not yet finished, across every kernel in this JVM: zero whenever
+     * no execution is running, or a thread has leaked.
+     */
+    public static long liveTaskThreads() {
+        return THREADS_STARTED.sum() - THREADS_ENDED.sum();
     }
 
     /** Every task started so far, by id. */

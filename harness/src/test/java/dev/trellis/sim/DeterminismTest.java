@@ -1,0 +1,101 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.Body;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The product: one seed, one trace. Checked in one JVM, across two JVMs, and through replay. */
+class DeterminismTest {
+    private static final int SEEDS = 50;
+    private static final String[] STRATEGIES = {"random", "pct:3:100"};
+
+    /** Lines of "program strategy seed hash", the same in every JVM. */
+    static List<String> fingerprints() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
+            for (String strategy : STRATEGIES) {
+                for (long seed = 0; seed < SEEDS; seed++) {
+                    Result r = Simulation.run(p.getValue(), seed, SimConfig.defaults().withStrategy(strategy));
+                    assertThat(r.failure()).isNull();
+                    out.add(p.getKey() + " " + strategy + " " + seed + " " + r.traceHashHex() + " " + r.steps());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void sameSeedGivesTheSameTraceHashTenTimesInOneJvm() {
+        List<String> first = fingerprints();
+        for (int i = 0; i < 9; i++) {
+            assertThat(fingerprints()).containsExactlyElementsOf(first);
+        }
+    }
+
+    @Test
+    void differentSeedsExploreDifferentSchedules() {
+        Set<String> hashes = new HashSet<>();
+        for (long seed = 0; seed < 100; seed++) {
+            hashes.add(Simulation.run(Workbench::pingPong, seed).traceHashHex());
+        }
+        assertThat(hashes.size()).isGreaterThan(50);
+    }
+
+    @Test
+    void sameSeedGivesTheSameTraceHashInAnotherJvm() throws Exception {
+        List<String> here = fingerprints();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        // A different identity-hash algorithm in the child: nothing may depend on identity hashes.
+        ProcessBuilder pb = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:hashCode=2",
+                "-cp", System.getProperty("java.class.path"), DeterminismProbe.class.getName());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output;
+        try (var in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output.lines().toList()).containsExactlyElementsOf(here);
+    }
+
+    @Test
+    void replayOfARecordedTraceGivesTheSameHash() {
+        for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
+            for (long seed = 0; seed < 20; seed++) {
+                Result original = Simulation.run(p.getValue(), seed, SimConfig.defaults().withStrategy("pct:3:100"));
+                Result replayed = Simulation.replay(p.getValue(), seed, original.trace(), SimConfig.defaults());
+                assertThat(replayed.failure()).isNull();
+                assertThat(replayed.traceHash()).as("%s seed %d", p.getKey(), seed).isEqualTo(original.traceHash());
+            }
+        }
+    }
+
+    @Test
+    void replayOfADifferentProgramIsReportedAsNondeterminism() {
+        Result original = Simulation.run(Workbench::pingPong, 4);
+        Result replayed = Simulation.replay(() -> Workbench.fanOut(5), 4, original.trace(), SimConfig.defaults());
+        assertThat(replayed.failure()).isInstanceOf(SimulationFailure.Nondeterminism.class);
+        assertThat(replayed.failure().getMessage()).contains("Replay departed from its recording");
+    }
+
+    /** Run in a second JVM by {@link #sameSeedGivesTheSameTraceHashInAnotherJvm}. */
+    public static final class DeterminismProbe {
+        public static void main(String[] args) throws IOException {
+            for (String line : fingerprints()) {
+                System.out.println(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.Body;
+import dev.trellis.runtime.CancelScope;
+import dev.trellis.runtime.Channel;
+import dev.trellis.runtime.Event;
+import dev.trellis.runtime.Nursery;
+import dev.trellis.runtime.Trellis;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Small programs that exercise every kind of event, for determinism and leak tests. */
+public final class Workbench {
+    private Workbench() {}
+
+    public static Map<String, Body> programs() {
+        Map<String, Body> m = new LinkedHashMap<>();
+        m.put("pingpong", Workbench::pingPong);
+        m.put("fanout", () -> fanOut(50));
+        m.put("deadlines", Workbench::deadlines);
+        m.put("failures", Workbench::failures);
+        return m;
+    }
+
+    static void pingPong() throws Exception {
+        Channel<Integer> ping = Channel.unbuffered();
+        Channel<Integer> pong = Channel.bounded(1);
+        Nursery.open(n -> {
+            n.start("pinger", () -> {
+                for (int i = 0; i < 10; i++) {
+                    ping.send(i);
+                    pong.receive();
+                }
+            });
+            n.start("ponger", () -> {
+                for (int i = 0; i < 10; i++) {
+                    pong.send(ping.receive());
+                }
+            });
+        });
+    }
+
+    static void fanOut(int children) throws Exception {
+        Event done = new Event();
+        int[] left = {children};
+        Nursery.open(n -> {
+            for (int i = 0; i < children; i++) {
+                n.start("child-" + i, () -> {
+                    Trellis.sleep(Duration.ofMillis(Trellis.random(20)));
+                    Trellis.checkpoint();
+                    if (--left[0] == 0) {
+                        done.set();
+                    }
+                });
+            }
+            done.await();
+        });
+    }
+
+    static void deadlines() throws Exception {
+        Nursery.open(n -> {
+            for (int i = 0; i < 4; i++) {
+                int k = i;
+                n.start("worker-" + i, () -> CancelScope.moveOnAfter(Duration.ofMillis(10 * k + Trellis.random(15)), () -> {
+                    while (true) {
+                        Trellis.sleep(Duration.ofMillis(1 + Trellis.random(5)));
+                    }
+                }));
+            }
+        });
+    }
+
+    static void failures() throws Exception {
+        try {
+            Nursery.open(n -> {
+                for (int i = 0; i < 4; i++) {
+                    int k = i;
+                    n.start("maybe-fails-" + i, () -> {
+                        Trellis.sleep(Duration.ofMillis(Trellis.random(3)));
+                        if (k % 2 == 1) {
+                            throw new IllegalStateException("fail " + k);
+                        }
+                        Trellis.sleep(Duration.ofSeconds(1));
+                    });
+                }
+            });
+        } catch (IllegalStateException expected) {
+            Trellis.note("caught " + expected.getMessage() + " with " + expected.getSuppressed().length + " suppressed");
+        }
+    }
+}
