@@ -15,7 +15,12 @@ final class Blocking {
         Thread thread = task.thread();
         Thread.State state = thread.getState();
         switch (state) {
-            case BLOCKED -> ex.blockedOnMonitor(task);
+            case BLOCKED -> ex.fail(Failures.uncontrolled(ex, task, thread.getStackTrace(),
+                    "a synchronized block another task holds across a checkpoint",
+                    "Only one task runs at a time, so this monitor is held by a task that parked inside it. The JDK "
+                            + "hands a monitor to a waiting virtual thread from a thread of its own, at a moment the "
+                            + "simulator cannot control, so the run could not repeat. Do not hold a monitor across a "
+                            + "checkpoint, or use a java.util.concurrent lock, whose waits the simulator schedules."));
             case TIMED_WAITING -> {
                 StackTraceElement[] stack = thread.getStackTrace();
                 ex.fail(Failures.uncontrolled(ex, task, stack, "a timed wait outside the virtual clock",
@@ -31,8 +36,10 @@ final class Blocking {
                             "Real sockets and files complete in real time. Under the simulator use the Network and "
                                     + "ByteStream of the runtime, which the simulator provides in memory."));
                 } else if (isObjectWait(stack)) {
-                    // Object.wait: the notifier's monitor exit hands it back through the unblocker.
-                    ex.blockedOnMonitor(task);
+                    ex.fail(Failures.uncontrolled(ex, task, stack, "Object.wait",
+                            "A notified virtual thread is handed back by a JDK thread when the notifier leaves the "
+                                    + "monitor, at a moment the simulator cannot control. Use an Event or a Channel, or a "
+                                    + "java.util.concurrent Condition."));
                 } else {
                     task.setState(Task.State.PARKED_ELSEWHERE);
                 }

@@ -16,12 +16,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One simulated execution: the driver loop. It runs on a platform thread that is the carrier of
- * every task: settle, fire due timers, order the ready tasks by id, ask the strategy, run the
+ * every task: take in continuations handed back by JDK threads, fire due timers, order the ready tasks by id, ask the strategy, run the
  * chosen task until it parks, record, repeat. When nothing is ready the virtual clock jumps to
  * the next timer; when there is no timer either, the tasks are deadlocked.
  */
 final class Execution extends Kernel {
-    private static final String UNBLOCKER = "VirtualThread-unblocker";
     private static final long FOREIGN_GRACE_MICROS = 50_000;
 
     final long seed;
@@ -35,7 +34,6 @@ final class Execution extends Kernel {
     private final ReadySet ready = new ReadySet();
     private Runnable[] continuations = new Runnable[16];
     private final ConcurrentLinkedQueue<Arrival> inbox = new ConcurrentLinkedQueue<>();
-    private int monitorBlocked;
     /** A task the strategy chose at an inline schedule point, to run at the next step. */
     private int preselected = -1;
     private volatile SimulationFailure failure;
@@ -123,6 +121,10 @@ final class Execution extends Kernel {
 
     @Override
     protected void trace(int kind, Task task, long a, long b, String text) {
+        if (failure != null) {
+            // The trace ends where the run failed; teardown is not part of it.
+            return;
+        }
         trace.add(kind, task == null ? -1 : task.id, a, b, now, steps, text);
     }
 
@@ -151,9 +153,6 @@ final class Execution extends Kernel {
     }
 
     private void makeReady(Task task) {
-        if (task.state() == Task.State.BLOCKED_ON_MONITOR) {
-            monitorBlocked--;
-        }
         task.setState(Task.State.READY);
         ready.add(task.id);
     }
@@ -183,7 +182,7 @@ final class Execution extends Kernel {
     private void loop() {
         while (failure == null) {
             if (!inbox.isEmpty()) {
-                drainInbox(false);
+                drainInbox();
                 continue;
             }
             if (timers.nextDeadline() <= now) {
@@ -193,14 +192,11 @@ final class Execution extends Kernel {
                 if (live == 0) {
                     return;
                 }
-                if (monitorBlocked > 0 && settle(config.settleMicros() * 200)) {
-                    continue;
-                }
                 long next = timers.nextDeadline();
                 if (next == Long.MAX_VALUE) {
                     // A task parked on a java.util.concurrent object may be waiting for a thread
                     // the simulator does not run; give such a thread a moment to show itself.
-                    if (anyParkedElsewhere() && settle(FOREIGN_GRACE_MICROS)) {
+                    if (anyParkedElsewhere() && awaitForeign(FOREIGN_GRACE_MICROS)) {
                         continue;
                     }
                     fail(Failures.deadlock(this));
@@ -240,7 +236,7 @@ final class Execution extends Kernel {
 
     @Override
     protected boolean continueAfterYield(Task task) {
-        if (ready.size() == 0 || steps >= config.maxSteps() || monitorBlocked > 0 || failure != null
+        if (ready.size() == 0 || steps >= config.maxSteps() || failure != null
                 || !inbox.isEmpty()) {
             return false;
         }
@@ -290,9 +286,6 @@ final class Execution extends Kernel {
         } else if (after == Task.State.RUNNING) {
             Blocking.classify(this, task);
         }
-        if (monitorBlocked > 0) {
-            settle(config.settleMicros());
-        }
     }
 
     /** For the watchdog: odd while a step runs. */
@@ -325,33 +318,29 @@ final class Execution extends Kernel {
         return false;
     }
 
-    void blockedOnMonitor(Task task) {
-        task.setState(Task.State.BLOCKED_ON_MONITOR);
-        monitorBlocked++;
-    }
-
     /**
-     * Waits up to {@code micros} for continuations the JDK hands back from its own threads (a
-     * task blocked on a monitor is resubmitted by the JDK's unblocker thread once the owner
-     * leaves it). Wall time decides only how long to wait, never what runs next. Returns whether
-     * anything arrived.
+     * Waits up to {@code micros} for a continuation handed back by a thread the simulator does
+     * not run. Wall time decides only how long to wait, never what runs next. Returns whether
+     * anything arrived (which fails the run, naming the thread).
      */
-    private boolean settle(long micros) {
+    private boolean awaitForeign(long micros) {
         long until = System.nanoTime() + micros * 1_000;
-        boolean any = false;
         while (System.nanoTime() < until) {
             if (!inbox.isEmpty()) {
-                drainInbox(true);
-                any = true;
-                until = System.nanoTime() + micros * 1_000;
+                drainInbox();
+                return true;
             }
             Thread.onSpinWait();
         }
-        return any;
+        return false;
     }
 
-    /** Accepts continuations handed back from JDK threads. Outside a settle window that is nondeterminism. */
-    private void drainInbox(boolean settling) {
+    /**
+     * Takes in continuations handed back by threads the simulator does not run. Under the
+     * simulator every legitimate wake-up happens on the driver's thread, so any arrival here means
+     * a task waited on something outside the simulation: the run fails, naming the thread.
+     */
+    private void drainInbox() {
         Arrival a;
         while ((a = inbox.poll()) != null) {
             Task task = owner(a.continuation());
@@ -359,17 +348,6 @@ final class Execution extends Kernel {
                 fail(new SimulationFailure.Nondeterminism("an unknown continuation arrived",
                         "A continuation no task owns was submitted by thread '" + a.from() + "'.\n" + Failures.footer(this)));
                 return;
-            }
-            if (task.state() == Task.State.BLOCKED_ON_MONITOR && a.from().equals(UNBLOCKER)) {
-                if (!settling) {
-                    // Arrived after the settle window: on another run of this seed the ready set
-                    // may have held this task one step earlier.
-                    makeReady(task);
-                    fail(Failures.lateArrival(this, task));
-                    return;
-                }
-                makeReady(task);
-                continue;
             }
             // Keep the continuation so teardown can unwind the task; the run has failed.
             makeReady(task);

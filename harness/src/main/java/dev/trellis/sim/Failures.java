@@ -29,7 +29,6 @@ final class Failures {
         return switch (t.state()) {
             case PARKED -> "waits on " + t.waitingOn();
             case PARKED_ELSEWHERE -> "parked outside Trellis (a java.util.concurrent lock, queue or condition)";
-            case BLOCKED_ON_MONITOR -> "blocked entering a synchronized block held by a parked task";
             default -> t.state().name().toLowerCase(Locale.ROOT);
         };
     }
@@ -63,14 +62,6 @@ final class Failures {
         }
         sb.append(footer(ex));
         return new SimulationFailure.UncontrolledBlocking("woken by foreign thread '" + thread + "'", sb.toString());
-    }
-
-    static SimulationFailure lateArrival(Execution ex, Task task) {
-        String msg = "Nondeterminism: " + task + " was blocked on a monitor and the JDK handed it back after the "
-                + "settle window of " + ex.config.settleMicros() + " µs, so another run of this seed could order it "
-                + "differently. Holding a synchronized lock across a checkpoint causes this; prefer the runtime's "
-                + "primitives, or raise settleMicros.\n" + footer(ex);
-        return new SimulationFailure.Nondeterminism("late monitor hand-back of " + task, msg);
     }
 
     static SimulationFailure runaway(Execution ex, Task task, StackTraceElement[] stack, long millis) {

@@ -21,7 +21,7 @@ final class Teardown {
             for (Task t : ex.allTasks()) {
                 switch (t.state()) {
                     case PARKED -> ex.wake(t);
-                    case PARKED_ELSEWHERE, BLOCKED_ON_MONITOR, RUNNING, YIELDING -> {
+                    case PARKED_ELSEWHERE, RUNNING, YIELDING -> {
                         t.thread().interrupt();
                         LockSupport.unpark(t.thread());
                     }

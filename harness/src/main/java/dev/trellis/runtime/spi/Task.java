@@ -17,8 +17,6 @@ public final class Task {
         YIELDING,
         /** Parked by code outside the kernel: a java.util.concurrent lock, a queue, a condition. */
         PARKED_ELSEWHERE,
-        /** Blocked entering a monitor ({@code synchronized}) that another task holds. */
-        BLOCKED_ON_MONITOR,
         /** Its body returned or threw. */
         DONE
     }
