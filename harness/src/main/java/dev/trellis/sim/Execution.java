@@ -163,6 +163,7 @@ final class Execution extends Kernel {
     Result run(Body body) {
         Throwable bodyFailure = null;
         Task root = null;
+        trackRunningTask(true);
         try {
             root = spawn("main", null, -1, null, body);
             loop();
@@ -172,7 +173,9 @@ final class Execution extends Kernel {
         }
         if (failure != null) {
             Teardown.run(this);
-        } else {
+        }
+        trackRunningTask(false);
+        if (failure == null) {
             bodyFailure = root.failure();
             checkInvariants();
         }

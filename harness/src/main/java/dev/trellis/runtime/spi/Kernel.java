@@ -5,6 +5,7 @@ import dev.trellis.runtime.Cancelled;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -26,6 +27,8 @@ public abstract class Kernel {
      * stale or half-seen value only misses.
      */
     private static Task lastSeen;
+    private static final CopyOnWriteArrayList<Kernel> TRACKING = new CopyOnWriteArrayList<>();
+    private boolean tracksRunning;
     private static final LongAdder THREADS_STARTED = new LongAdder();
     private static final LongAdder THREADS_ENDED = new LongAdder();
 
@@ -98,29 +101,55 @@ public abstract class Kernel {
         if (cached != null && cached.thread == Thread.currentThread()) {
             return cached;
         }
-        if (!CURRENT.isBound()) {
-            return null;
+        Task t = lookUp();
+        if (t != null) {
+            lastSeen = t;
         }
-        Task t = CURRENT.get();
-        lastSeen = t;
         return t;
     }
 
     /** The task running this code; {@code what} names the call for the error when there is none. */
     public static Task current(String what) {
-        Task cached = lastSeen;
-        if (cached != null && cached.thread == Thread.currentThread()) {
-            return cached;
-        }
-        if (!CURRENT.isBound()) {
+        Task t = currentOrNull();
+        if (t == null) {
             throw new IllegalStateException(what + " must be called from a Trellis task, but "
                     + Thread.currentThread() + " is not one: run the code under the real runtime "
                     + "(RealRuntime.run) or the simulator (Simulation.run), and start other tasks "
                     + "with Nursery.start");
         }
-        Task t = CURRENT.get();
-        lastSeen = t;
         return t;
+    }
+
+    /**
+     * The slow path: the scoped value an engine bound, or else the kernel whose running task is
+     * on this thread. A task's code runs only while it is its kernel's running task, and that
+     * field was written by this same carrier, so the scan is exact.
+     */
+    private static Task lookUp() {
+        if (CURRENT.isBound()) {
+            return CURRENT.get();
+        }
+        Thread me = Thread.currentThread();
+        for (Kernel k : TRACKING) {
+            Task r = k.running;
+            if (r != null && r.thread == me) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Engines that track their running task on every step (the simulator) register here, and
+     * their tasks skip the scoped-value binding: four fewer frames on every task's stack.
+     */
+    protected final void trackRunningTask(boolean on) {
+        if (on) {
+            TRACKING.add(this);
+        } else {
+            TRACKING.remove(this);
+        }
+        tracksRunning = on;
     }
 
     // ---- tasks ------------------------------------------------------------------------------
@@ -134,7 +163,11 @@ public abstract class Kernel {
         live++;
         Thread thread = builder.name(name).unstarted(() -> {
             try {
-                ScopedValue.where(CURRENT, task).run(() -> runTask(task, body));
+                if (tracksRunning) {
+                    runTask(task, body);
+                } else {
+                    ScopedValue.where(CURRENT, task).run(() -> runTask(task, body));
+                }
             } finally {
                 THREADS_ENDED.increment();
             }
