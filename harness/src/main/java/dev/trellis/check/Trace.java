@@ -108,6 +108,27 @@ public final class Trace {
         return sb.toString();
     }
 
+    /**
+     * The order tasks ran in, by name: "main, alice, bob (2 ready), ...", the last {@code max}
+     * steps. The shortest way to read an interleaving.
+     */
+    public String schedule(int max) {
+        java.util.Map<Integer, String> names = new java.util.HashMap<>();
+        java.util.ArrayDeque<String> steps = new java.util.ArrayDeque<>();
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] == TraceKind.SPAWN) {
+                names.put(tasks[i], texts[i]);
+            } else if (kinds[i] == TraceKind.STEP) {
+                String name = names.getOrDefault(tasks[i], "task " + tasks[i]);
+                steps.addLast(as[i] > 1 ? name + " (of " + as[i] + " ready)" : name);
+                if (steps.size() > max) {
+                    steps.removeFirst();
+                }
+            }
+        }
+        return String.join(" → ", steps);
+    }
+
     static String formatTime(long nanos) {
         if (nanos % 1_000_000 == 0) {
             return (nanos / 1_000_000) + "ms";

@@ -43,6 +43,7 @@ public record Result(long seed, String strategy, long steps, long endNanos, long
         if (bodyFailure != null) {
             throw new SimulationFailure.BodyFailed("the body threw " + bodyFailure,
                     "The body under test threw " + bodyFailure + "\n"
+                            + "Schedule (who ran, step by step): " + trace.schedule(40) + "\n"
                             + Failures.footer(seed, strategy, steps, endNanos, traceHashHex()), bodyFailure);
         }
         return this;
