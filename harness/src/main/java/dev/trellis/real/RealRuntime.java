@@ -65,6 +65,16 @@ public final class RealRuntime extends Kernel {
         return !queue.isEmpty() || timers.nextDeadline() <= nanoTime();
     }
 
+    private TcpNetwork network;
+
+    @Override
+    public dev.trellis.runtime.Network network() {
+        if (network == null) {
+            network = new TcpNetwork(this);
+        }
+        return network;
+    }
+
     @Override
     public long draw(long bound) {
         return random.nextLong(bound);

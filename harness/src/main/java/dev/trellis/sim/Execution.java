@@ -128,6 +128,16 @@ final class Execution extends Kernel {
         trace.add(kind, task == null ? -1 : task.id, a, b, now, steps, text);
     }
 
+    private SimNetwork network;
+
+    @Override
+    public dev.trellis.runtime.Network network() {
+        if (network == null) {
+            network = new SimNetwork(this, config.streams());
+        }
+        return network;
+    }
+
     @Override
     public long draw(long bound) {
         if (bound <= 0) {

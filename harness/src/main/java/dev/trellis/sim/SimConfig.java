@@ -14,9 +14,10 @@ import java.util.List;
  * @param maxTime       virtual time before an execution fails the same way
  * @param runawayLimit  wall time a task may run without a checkpoint before it is a runaway
  * @param invariants    checked on the trace of every execution that ends without a harness failure
+ * @param streams       how the simulated network's streams behave unless a link says otherwise
  */
 public record SimConfig(String strategy, long maxSteps, Duration maxTime, Duration runawayLimit,
-                        List<Invariant> invariants) {
+                        List<Invariant> invariants, StreamOptions streams) {
 
     /** System property naming a single seed to run instead of a range (see {@link Simulation#explore}). */
     public static final String SEED_PROPERTY = "trellis.seed";
@@ -27,31 +28,36 @@ public record SimConfig(String strategy, long maxSteps, Duration maxTime, Durati
             throw new IllegalArgumentException("maxSteps must be positive, was [" + maxSteps + "]");
         }
         invariants = List.copyOf(invariants);
+        java.util.Objects.requireNonNull(streams, "streams");
     }
 
-    /** Random walk, 1,000,000 steps, one virtual day, a 5 s runaway limit, the structural invariants. */
+    /** Random walk, 1,000,000 steps, one virtual day, a 5 s runaway limit, the structural invariants, adversarial streams. */
     public static SimConfig defaults() {
         return new SimConfig("random", 1_000_000, Duration.ofDays(1), Duration.ofSeconds(5),
-                StructuralInvariants.all());
+                StructuralInvariants.all(), StreamOptions.adversarial());
     }
 
     public SimConfig withStrategy(String spec) {
-        return new SimConfig(spec, maxSteps, maxTime, runawayLimit, invariants);
+        return new SimConfig(spec, maxSteps, maxTime, runawayLimit, invariants, streams);
     }
 
     public SimConfig withMaxSteps(long steps) {
-        return new SimConfig(strategy, steps, maxTime, runawayLimit, invariants);
+        return new SimConfig(strategy, steps, maxTime, runawayLimit, invariants, streams);
     }
 
     public SimConfig withMaxTime(Duration time) {
-        return new SimConfig(strategy, maxSteps, time, runawayLimit, invariants);
+        return new SimConfig(strategy, maxSteps, time, runawayLimit, invariants, streams);
     }
 
     public SimConfig withRunawayLimit(Duration limit) {
-        return new SimConfig(strategy, maxSteps, maxTime, limit, invariants);
+        return new SimConfig(strategy, maxSteps, maxTime, limit, invariants, streams);
+    }
+
+    public SimConfig withStreams(StreamOptions options) {
+        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, invariants, options);
     }
 
     public SimConfig withInvariants(List<Invariant> list) {
-        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, list);
+        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, list, streams);
     }
 }

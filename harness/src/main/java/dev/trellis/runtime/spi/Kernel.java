@@ -88,6 +88,11 @@ public abstract class Kernel {
     /** A value in [0, bound) from the execution's decision stream (seeded in the simulator). */
     public abstract long draw(long bound);
 
+    /** The network of this runtime. */
+    public dev.trellis.runtime.Network network() {
+        throw new UnsupportedOperationException("this runtime has no network");
+    }
+
     // ---- finding the current task -----------------------------------------------------------
 
     /** Engines call this just before running a task's continuation, so its lookups hit the cache. */
@@ -411,12 +416,39 @@ public abstract class Kernel {
         s.cancelled = true;
         s.cancelReason = why;
         trace(TraceKind.CANCEL, running, s.id, 0, why);
+        deliverCancellations();
+    }
+
+    private void deliverCancellations() {
         for (Task t : tasks) {
-            if (t.state == Task.State.PARKED && t.cancellableWait && Scope.effectiveCancel(t.innermost) != null) {
+            if (t.state == Task.State.DONE || Scope.effectiveCancel(t.innermost) == null) {
+                continue;
+            }
+            if (t.state == Task.State.PARKED && t.cancellableWait) {
                 t.wokenByCancel = true;
                 wake(t);
+            } else if (t.cancelHook != null) {
+                // Blocked in real I/O, outside the kernel: the hook (closing the socket) ends the wait.
+                Runnable hook = t.cancelHook;
+                t.cancelHook = null;
+                hook.run();
             }
         }
+    }
+
+    /**
+     * Sets what cancels the current task's wait when it blocks outside the kernel (real I/O):
+     * usually closing the socket. Returns the previous hook; pass null to clear.
+     */
+    public Runnable setCancelHook(Runnable hook) {
+        Task task = current("setCancelHook");
+        Runnable previous = task.cancelHook;
+        task.cancelHook = hook;
+        if (hook != null && Scope.effectiveCancel(task.innermost) != null) {
+            task.cancelHook = null;
+            hook.run();
+        }
+        return previous;
     }
 
     /** Sets or moves a scope's deadline (ns, engine time); a past deadline cancels at once. */
@@ -441,12 +473,7 @@ public abstract class Kernel {
         s.shield = shield;
         if (!shield) {
             // Removing a shield can expose an outer cancellation to tasks parked inside.
-            for (Task t : tasks) {
-                if (t.state == Task.State.PARKED && t.cancellableWait && Scope.effectiveCancel(t.innermost) != null) {
-                    t.wokenByCancel = true;
-                    wake(t);
-                }
-            }
+            deliverCancellations();
         }
     }
 

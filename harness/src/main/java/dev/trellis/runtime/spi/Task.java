@@ -38,6 +38,7 @@ public final class Task {
     String waitingOn;
     boolean cancellableWait;
     boolean wokenByCancel;
+    Runnable cancelHook;
     Throwable failure;
     /** Set by an engine when it learns where a task blocked outside the kernel. */
     StackTraceElement[] blockedAt;

@@ -1,0 +1,73 @@
+package dev.trellis.runtime;
+
+import dev.trellis.runtime.spi.Kernel;
+
+import java.util.List;
+
+/**
+ * Listening and connecting: real TCP under the real runtime, an in-memory network under the
+ * simulator. Application code gets it with {@link #current()} and never names which.
+ *
+ * {@snippet :
+ * Network net = Network.current();
+ * try (Listener listener = net.listen(Address.of("127.0.0.1", 0))) {
+ *     net.serve(listener, stream -> { ... });   // one task per connection, until cancelled
+ * }
+ * }
+ */
+public interface Network {
+    /** The network of the runtime running the calling task. */
+    static Network current() {
+        return Kernel.current("Network.current").kernel().network();
+    }
+
+    /** Starts listening; port 0 picks a free port (see {@link Listener#address()}). */
+    Listener listen(Address address);
+
+    /** Connects; a checkpoint, cancellable. Throws {@link ConnectException} when refused or unreachable. */
+    ByteStream connect(Address address);
+
+    /** The addresses a host name resolves to, in the order to try them (Happy Eyeballs needs all). */
+    List<String> resolve(String host);
+
+    /** What a handler's failure does to the server. */
+    enum OnHandlerFailure {
+        /** The failure cancels the server and every connection and propagates, as in trio. */
+        PROPAGATE,
+        /** The failure is recorded in the trace (and printed under the real runtime); only that connection closes. */
+        CLOSE_CONNECTION
+    }
+
+    /** Accepts connections forever, each handled in its own task; a handler failure propagates. */
+    default void serve(Listener listener, Handler handler) throws Exception {
+        serve(listener, handler, OnHandlerFailure.PROPAGATE);
+    }
+
+    /** Accepts connections until cancelled (or the listener closes), each handled in its own task. */
+    default void serve(Listener listener, Handler handler, OnHandlerFailure onFailure) throws Exception {
+        Nursery.open(nursery -> {
+            int n = 0;
+            while (true) {
+                ByteStream stream;
+                try {
+                    stream = listener.accept();
+                } catch (ClosedResourceException closed) {
+                    return;
+                }
+                n++;
+                nursery.start("conn-" + n, () -> {
+                    try (stream) {
+                        handler.handle(stream);
+                    } catch (Cancelled c) {
+                        throw c;
+                    } catch (Exception | AssertionError e) {
+                        if (onFailure == OnHandlerFailure.PROPAGATE) {
+                            throw e;
+                        }
+                        Trellis.note("handler failed and its connection was closed: " + e);
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,341 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.BrokenStreamException;
+import dev.trellis.runtime.BusyResourceException;
+import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.ClosedResourceException;
+import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.Task;
+
+import java.util.ArrayDeque;
+
+/**
+ * In-memory stream pairs that behave like TCP at its worst (trio's memory_stream_pair): bounded
+ * buffers with backpressure, receives chopped into chunks, latency, half-close, resets, lockstep.
+ * They run on any Trellis runtime; under the simulator every chunk size is a recorded draw.
+ *
+ * {@snippet :
+ * ByteStream[] pair = MemoryStreams.pair(StreamOptions.adversarial());
+ * pair[0].sendAll("hello".getBytes());
+ * pair[1].receiveSome(5);   // "h", "he", ... whatever size the seed draws
+ * }
+ */
+public final class MemoryStreams {
+    private MemoryStreams() {}
+
+    /** Two connected ends; what one sends the other receives. Call from a task. */
+    public static ByteStream[] pair(StreamOptions options) {
+        return pair(options, options, null);
+    }
+
+    /** Two ends with options per direction (a→b, b→a); {@code partition} may delay delivery. */
+    static ByteStream[] pair(StreamOptions aToB, StreamOptions bToA, Partition partition) {
+        Kernel kernel = Kernel.current("MemoryStreams.pair").kernel();
+        Connection conn = new Connection();
+        Pipe ab = new Pipe(kernel, aToB, conn, partition);
+        Pipe ba = new Pipe(kernel, bToA, conn, partition);
+        conn.pipes = new Pipe[] {ab, ba};
+        return new ByteStream[] {new End(kernel, ba, ab, "a"), new End(kernel, ab, ba, "b")};
+    }
+
+    /** A window of virtual time during which nothing crosses a link. */
+    interface Partition {
+        /** When bytes sent now may arrive, at the earliest. */
+        long deliverableAt(long now);
+    }
+
+    private static final class Connection {
+        Pipe[] pipes;
+        boolean reset;
+
+        void reset() {
+            reset = true;
+            for (Pipe p : pipes) {
+                p.wakeAll();
+            }
+        }
+    }
+
+    private static final class Chunk {
+        final byte[] data;
+        int pos;
+        final long availableAt;
+
+        Chunk(byte[] data, long availableAt) {
+            this.data = data;
+            this.availableAt = availableAt;
+        }
+    }
+
+    /** One direction. */
+    private static final class Pipe {
+        final Kernel kernel;
+        final StreamOptions options;
+        final Connection conn;
+        final Partition partition;
+        final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+        int buffered;
+        long sent;
+        long lastAvailable;
+        boolean eof;
+        boolean receiverClosed;
+        Task receiverWaiting;
+        Task senderWaiting;
+
+        Pipe(Kernel kernel, StreamOptions options, Connection conn, Partition partition) {
+            this.kernel = kernel;
+            this.options = options;
+            this.conn = conn;
+            this.partition = partition;
+        }
+
+        void wakeAll() {
+            if (receiverWaiting != null) {
+                kernel.wake(receiverWaiting);
+            }
+            if (senderWaiting != null) {
+                kernel.wake(senderWaiting);
+            }
+        }
+
+        void append(byte[] data, int off, int n) {
+            byte[] copy = java.util.Arrays.copyOfRange(data, off, off + n);
+            long at = kernel.nanoTime() + options.latency().toNanos();
+            if (partition != null) {
+                at = Math.max(at, partition.deliverableAt(kernel.nanoTime()));
+            }
+            at = Math.max(at, lastAvailable);
+            lastAvailable = at;
+            chunks.addLast(new Chunk(copy, at));
+            buffered += n;
+            sent += n;
+            if (receiverWaiting != null) {
+                kernel.wake(receiverWaiting);
+            }
+        }
+
+        /** Copies what is receivable now, up to {@code len} and the chunk limit; 0 if nothing is. */
+        int take(byte[] buf, int off, int len) {
+            int limit = len;
+            int available = availableNow();
+            if (available == 0) {
+                return 0;
+            }
+            limit = Math.min(limit, available);
+            if (options.maxChunk() > 0) {
+                limit = Math.min(limit, options.maxChunk());
+            }
+            if (options.randomChunks() && limit > 1) {
+                limit = 1 + (int) kernel.draw(limit);
+            }
+            int copied = 0;
+            while (copied < limit) {
+                Chunk c = chunks.peekFirst();
+                int n = Math.min(limit - copied, c.data.length - c.pos);
+                System.arraycopy(c.data, c.pos, buf, off + copied, n);
+                c.pos += n;
+                copied += n;
+                if (c.pos == c.data.length) {
+                    chunks.pollFirst();
+                }
+            }
+            buffered -= copied;
+            if (senderWaiting != null) {
+                kernel.wake(senderWaiting);
+            }
+            return copied;
+        }
+
+        private int availableNow() {
+            long now = kernel.nanoTime();
+            int n = 0;
+            for (Chunk c : chunks) {
+                if (c.availableAt > now) {
+                    break;
+                }
+                n += c.data.length - c.pos;
+            }
+            return n;
+        }
+    }
+
+    /** One end: receives from {@code in}, sends into {@code out}. */
+    private static final class End implements ByteStream {
+        private final Kernel kernel;
+        private final Pipe in;
+        private final Pipe out;
+        private final String name;
+        private boolean closed;
+        private boolean eofSent;
+        private boolean receiving;
+        private boolean sending;
+
+        End(Kernel kernel, Pipe in, Pipe out, String name) {
+            this.kernel = kernel;
+            this.in = in;
+            this.out = out;
+            this.name = name;
+        }
+
+        @Override
+        public int receiveSome(byte[] buffer, int offset, int length) {
+            java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
+            kernel.checkpointIfCancelled();
+            if (closed) {
+                throw new ClosedResourceException("receive on a stream this side closed");
+            }
+            if (receiving) {
+                throw new BusyResourceException("another task is already receiving on this stream");
+            }
+            if (length == 0) {
+                throw new IllegalArgumentException("receiveSome needs room for at least one byte");
+            }
+            receiving = true;
+            int n;
+            try {
+                while (true) {
+                    n = in.take(buffer, offset, length);
+                    if (n > 0) {
+                        break;
+                    }
+                    if (closed) {
+                        throw new ClosedResourceException("stream closed while a receive was waiting");
+                    }
+                    Chunk head = in.chunks.peekFirst();
+                    if (head != null) {
+                        kernel.sleepUntil(head.availableAt);   // bytes in flight: latency
+                        continue;
+                    }
+                    if (in.conn.reset) {
+                        throw new BrokenStreamException("connection reset by peer");
+                    }
+                    if (in.eof) {
+                        n = -1;
+                        break;
+                    }
+                    in.receiverWaiting = Kernel.current("receiveSome");
+                    try {
+                        kernel.park("receive on a stream", true);
+                    } finally {
+                        in.receiverWaiting = null;
+                    }
+                }
+            } finally {
+                receiving = false;
+            }
+            kernel.yieldNow();
+            return n;
+        }
+
+        @Override
+        public void sendAll(byte[] data, int offset, int length) {
+            java.util.Objects.checkFromIndexSize(offset, length, data.length);
+            kernel.checkpointIfCancelled();
+            if (closed) {
+                throw new ClosedResourceException("send on a stream this side closed");
+            }
+            if (eofSent) {
+                throw new ClosedResourceException("send after sendEof");
+            }
+            if (sending) {
+                throw new BusyResourceException("another task is already sending on this stream");
+            }
+            sending = true;
+            try {
+                int i = offset;
+                int end = offset + length;
+                long reset = out.options.resetAfter();
+                while (i < end) {
+                    checkPeer();
+                    if (reset >= 0 && out.sent >= reset) {
+                        out.conn.reset();
+                        throw new BrokenStreamException("connection reset after " + reset + " bytes");
+                    }
+                    int cap = out.options.capacity();
+                    int n = end - i;
+                    if (cap > 0) {
+                        n = Math.min(n, cap - out.buffered);
+                    }
+                    if (reset >= 0) {
+                        n = (int) Math.min(n, reset - out.sent);
+                    }
+                    if (n <= 0) {
+                        waitForRoom();
+                        continue;
+                    }
+                    out.append(data, i, n);
+                    i += n;
+                    if (cap == 0) {
+                        // Lockstep: the send is done only when the receiver has taken it all.
+                        while (out.buffered > 0) {
+                            checkPeer();
+                            waitForRoom();
+                        }
+                    }
+                }
+                if (reset >= 0 && out.sent >= reset) {
+                    out.conn.reset();
+                }
+            } finally {
+                sending = false;
+            }
+            kernel.yieldNow();
+        }
+
+        private void checkPeer() {
+            if (closed) {
+                throw new ClosedResourceException("stream closed while a send was waiting");
+            }
+            if (out.conn.reset) {
+                throw new BrokenStreamException("connection reset by peer");
+            }
+            if (out.receiverClosed) {
+                throw new BrokenStreamException("the peer closed the stream");
+            }
+        }
+
+        private void waitForRoom() {
+            out.senderWaiting = Kernel.current("sendAll");
+            try {
+                kernel.park("send on a full stream", true);
+            } finally {
+                out.senderWaiting = null;
+            }
+        }
+
+        @Override
+        public void sendEof() {
+            kernel.checkpointIfCancelled();
+            if (closed) {
+                throw new ClosedResourceException("sendEof on a stream this side closed");
+            }
+            if (!eofSent) {
+                eofSent = true;
+                out.eof = true;
+                if (out.receiverWaiting != null) {
+                    kernel.wake(out.receiverWaiting);
+                }
+            }
+            kernel.yieldNow();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            out.eof = true;
+            in.receiverClosed = true;
+            in.chunks.clear();
+            in.buffered = 0;
+            out.wakeAll();
+            in.wakeAll();
+        }
+
+        @Override
+        public String toString() {
+            return "MemoryStream[" + name + (closed ? ", closed" : "") + "]";
+        }
+    }
+}
