@@ -1,0 +1,42 @@
+package dev.trellis.testkit;
+
+import dev.trellis.real.RealRuntime;
+import dev.trellis.runtime.Address;
+import dev.trellis.runtime.Body;
+import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.Listener;
+import dev.trellis.runtime.Network;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+/** The same conformance suite on real loopback TCP, under the real runtime. */
+@Timeout(60)
+class TcpConformanceTest {
+    static ByteStream[] loopbackPair() {
+        Network net = Network.current();
+        try (Listener l = net.listen(Address.of("127.0.0.1", 0))) {
+            ByteStream client = net.connect(l.address());
+            ByteStream server = l.accept();
+            return new ByteStream[] {client, server};
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> everyCheckOnLoopbackTcp() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Map.Entry<String, Body> check : StreamConformance.checks(TcpConformanceTest::loopbackPair, 4_000_000).entrySet()) {
+            tests.add(dynamicTest("tcp: " + check.getKey(), () -> RealRuntime.run(() -> {
+                check.getValue().run();
+                return null;
+            })));
+        }
+        return tests;
+    }
+}
