@@ -1,0 +1,82 @@
+package dev.trellis.real;
+
+import dev.trellis.apps.EchoHandler;
+import dev.trellis.runtime.Address;
+import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.CancelScope;
+import dev.trellis.runtime.ConnectException;
+import dev.trellis.runtime.Listener;
+import dev.trellis.runtime.Network;
+import dev.trellis.runtime.Nursery;
+import dev.trellis.testkit.StreamConformance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(60)
+class TcpNetworkTest {
+    @Test
+    void echoServerOnAnEphemeralPortAnswersManyClients() throws Exception {
+        RealRuntime.run(() -> {
+            Network net = Network.current();
+            Listener l = net.listen(Address.of("127.0.0.1", 0));
+            assertThat(l.address().port()).isPositive();
+            Nursery.open(n -> {
+                n.start("server", () -> net.serve(l, new EchoHandler()));
+                n.start("clients", () -> {
+                    Nursery.open(cs -> {
+                        for (int c = 0; c < 20; c++) {
+                            int id = c;
+                            cs.start("client", () -> {
+                                try (ByteStream s = net.connect(l.address())) {
+                                    byte[] msg = StreamConformance.pattern(10_000, id);
+                                    s.sendAll(msg);
+                                    assertThat(StreamConformance.receiveExactly(s, msg.length)).isEqualTo(msg);
+                                }
+                            });
+                        }
+                    });
+                    n.cancelScope().cancel();
+                });
+            });
+            return null;
+        });
+    }
+
+    @Test
+    void cancellingABlockedAcceptOrReceiveGivesCancelledNotASocketError() throws Exception {
+        RealRuntime.run(() -> {
+            Network net = Network.current();
+            try (Listener l = net.listen(Address.of("127.0.0.1", 0))) {
+                CancelScope a = CancelScope.moveOnAfter(Duration.ofMillis(100), l::accept);
+                assertThat(a.cancelledCaught()).isTrue();
+            }
+            try (Listener l = net.listen(Address.of("127.0.0.1", 0))) {
+                ByteStream client = net.connect(l.address());
+                ByteStream server = l.accept();
+                CancelScope r = CancelScope.moveOnAfter(Duration.ofMillis(100), () -> server.receiveSome(16));
+                assertThat(r.cancelledCaught()).isTrue();
+                client.close();
+                server.close();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void refusedConnectionIsAConnectException() throws Exception {
+        int freePort;
+        try (var s = new java.net.ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        RealRuntime.run(() -> {
+            assertThatThrownBy(() -> Network.current().connect(Address.of("127.0.0.1", freePort)))
+                    .isInstanceOf(ConnectException.class).hasMessageContaining("127.0.0.1:" + freePort);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,132 @@
+package dev.trellis.sim;
+
+import dev.trellis.runtime.BrokenStreamException;
+import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.Nursery;
+import dev.trellis.testkit.StreamConformance;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Random payloads × random stream settings × random seeds: bytes arrive in order, nothing lost
+ * or duplicated, end-of-stream only after every byte, a reset is seen by both sides, and a
+ * replay gives the same trace hash.
+ */
+class StreamProperties {
+    @Provide
+    Arbitrary<StreamOptions> options() {
+        Arbitrary<Integer> capacity = Arbitraries.integers().between(0, 64);
+        Arbitrary<Integer> chunk = Arbitraries.integers().between(0, 16);
+        Arbitrary<Boolean> random = Arbitraries.of(true, false);
+        Arbitrary<Integer> latencyMs = Arbitraries.integers().between(0, 5);
+        return Combinators.combine(capacity, chunk, random, latencyMs)
+                .as((c, k, r, l) -> new StreamOptions(c, k, r, Duration.ofMillis(l), -1));
+    }
+
+    /** The payload split into the pieces the sender hands to sendAll. */
+    private static void sendPieces(ByteStream s, byte[] payload, List<Integer> cuts) {
+        int at = 0;
+        for (int cut : cuts) {
+            int end = Math.min(payload.length, at + cut);
+            s.sendAll(payload, at, end - at);
+            at = end;
+        }
+        s.sendAll(payload, at, payload.length - at);
+    }
+
+    @Property(tries = 600)
+    void bytesArriveInOrderOnceAndEndOfStreamComesLast(@ForAll @Size(max = 300) byte[] payload,
+                                                       @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 50) Integer> cuts,
+                                                       @ForAll("options") StreamOptions options, @ForAll long seed) {
+        byte[][] got = new byte[1][];
+        int[] afterEnd = {0};
+        Result r = Simulation.run(() -> {
+            ByteStream[] p = MemoryStreams.pair(options);
+            Nursery.open(n -> {
+                n.start("sender", () -> {
+                    sendPieces(p[0], payload, cuts);
+                    p[0].sendEof();
+                });
+                n.start("receiver", () -> {
+                    got[0] = StreamConformance.receiveAll(p[1]);
+                    afterEnd[0] = p[1].receiveSome(new byte[1], 0, 1);
+                });
+            });
+        }, seed);
+        r.orThrow();
+        assertThat(got[0]).isEqualTo(payload);
+        assertThat(afterEnd[0]).isEqualTo(-1);
+        Result again = Simulation.replay(() -> {
+            ByteStream[] p = MemoryStreams.pair(options);
+            Nursery.open(n -> {
+                n.start("sender", () -> {
+                    sendPieces(p[0], payload, cuts);
+                    p[0].sendEof();
+                });
+                n.start("receiver", () -> {
+                    StreamConformance.receiveAll(p[1]);
+                    p[1].receiveSome(new byte[1], 0, 1);
+                });
+            });
+        }, seed, r.trace(), SimConfig.defaults());
+        assertThat(again.traceHash()).isEqualTo(r.traceHash());
+    }
+
+    @Property(tries = 500)
+    void aResetIsSeenByBothSidesAfterExactlyTheBytesBeforeIt(@ForAll @IntRange(min = 0, max = 200) int resetAfter,
+                                                               @ForAll @IntRange(min = 1, max = 400) int size,
+                                                               @ForAll("options") StreamOptions options,
+                                                               @ForAll long seed) {
+        byte[] payload = StreamConformance.pattern(size, seed);
+        StreamOptions opts = options.withResetAfter(resetAfter);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        List<String> seen = new ArrayList<>();
+        Simulation.run(() -> {
+            ByteStream[] p = MemoryStreams.pair(opts);
+            Nursery.open(n -> {
+                n.start("sender", () -> {
+                    try {
+                        p[0].sendAll(payload);
+                        // Then single bytes until the reset shows: the reset point may lie past the payload.
+                        for (int i = 0; i <= resetAfter + 1; i++) {
+                            p[0].sendAll(new byte[] {1});
+                        }
+                        seen.add("sender: no reset");
+                    } catch (BrokenStreamException e) {
+                        seen.add("sender: reset");
+                    }
+                });
+                n.start("receiver", () -> {
+                    byte[] buf = new byte[64];
+                    try {
+                        int k;
+                        while ((k = p[1].receiveSome(buf, 0, buf.length)) > 0) {
+                            got.write(buf, 0, k);
+                        }
+                        seen.add("receiver: end-of-stream");
+                    } catch (BrokenStreamException e) {
+                        seen.add("receiver: reset");
+                    }
+                });
+            });
+        }, seed).orThrow();
+        byte[] sent = Arrays.copyOf(payload, Math.max(size, resetAfter));
+        Arrays.fill(sent, size, sent.length, (byte) 1);
+        assertThat(seen).containsExactlyInAnyOrder("sender: reset", "receiver: reset");
+        assertThat(got.toByteArray()).isEqualTo(Arrays.copyOf(sent, resetAfter));
+    }
+}
