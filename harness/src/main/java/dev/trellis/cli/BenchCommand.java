@@ -1,5 +1,6 @@
 package dev.trellis.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trellis.sim.SimConfig;
@@ -39,8 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--strategy", defaultValue = "random", description = "Strategy spec (default: ${DEFAULT-VALUE}).")
     String strategy;
 
-    record Figures(String name, String description, double executionsPerSecond, double decisionsPerSecond,
-                   double decisionsPerExecution, long executions) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Figures(String name, String description, Double executionsPerSecond, Double decisionsPerSecond,
+                   Double decisionsPerExecution, Long executions, Double roundTripsPerSecond) {}
 
     @Override
     public Integer call() throws Exception {
@@ -57,6 +59,12 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-14s %,16.0f %,16.0f %14.1f %,12d%n", f.name(), f.executionsPerSecond(),
                     f.decisionsPerSecond(), f.decisionsPerExecution(), f.executions());
         }
+        if (only == null || LOOPBACK.startsWith(only)) {
+            Figures f = measureLoopback();
+            results.add(f);
+            System.out.printf(Locale.ROOT, "%-14s %,16.0f round trips/s (real TCP, 100 connections x 100 round trips)%n",
+                    f.name(), f.roundTripsPerSecond());
+        }
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("jvm", Runtime.version().toString());
@@ -67,6 +75,19 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("wrote " + json);
         }
         return 0;
+    }
+
+    private static final String LOOPBACK = "loopback-echo";
+
+    private Figures measureLoopback() throws Exception {
+        LoopbackEcho.run(100, 100);   // warm-up
+        double[] rates = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long ns = LoopbackEcho.run(100, 100);
+            rates[r] = 10_000 / (ns / 1e9);
+        }
+        return new Figures(LOOPBACK, "real TCP on loopback, the real runtime: 100 connections x 100 round trips of "
+                + "16 bytes to an echo server", null, null, null, null, median(rates));
     }
 
     private Figures measure(Workloads.Workload w, SimConfig config) {
@@ -100,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
             totalSteps += steps;
         }
         return new Figures(w.name(), w.description(), median(execRates), median(stepRates),
-                (double) totalSteps / totalExec, totalExec);
+                (double) totalSteps / totalExec, totalExec, null);
     }
 
     private static Simulation.Exploration batch(Workloads.Workload w, long seed, SimConfig config) {

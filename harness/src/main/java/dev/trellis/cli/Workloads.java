@@ -1,12 +1,19 @@
 package dev.trellis.cli;
 
+import dev.trellis.apps.EchoHandler;
 import dev.trellis.runtime.Body;
+import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 
+import dev.trellis.sim.MemoryStreams;
+import dev.trellis.sim.StreamOptions;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /** The programs {@code trellis bench} measures, each a fresh execution per seed. */
@@ -21,7 +28,42 @@ final class Workloads {
                 new Workload("fanout-1000", "1,000 children sleep a random virtual time, the last sets an Event",
                         () -> fanOut(1_000)),
                 new Workload("fanout-10000", "10,000 children sleep a random virtual time, the last sets an Event",
-                        () -> fanOut(10_000)));
+                        () -> fanOut(10_000)),
+                new Workload("echo-10", "a client sends ten messages over a memory stream pair to an echo handler and "
+                        + "checks each reply", () -> echo(StreamOptions.plain())),
+                new Workload("echo-10-adv", "echo-10 over an adversarial pair: 4 KiB buffers, receives of random size",
+                        () -> echo(StreamOptions.adversarial())));
+    }
+
+    static void echo(StreamOptions options) throws Exception {
+        ByteStream[] pair = MemoryStreams.pair(options);
+        Nursery.open(n -> {
+            n.start("echo", () -> {
+                try (ByteStream s = pair[1]) {
+                    new EchoHandler().handle(s);
+                }
+            });
+            n.start("client", () -> {
+                try (ByteStream s = pair[0]) {
+                    byte[] reply = new byte[32];
+                    for (int i = 0; i < 10; i++) {
+                        byte[] msg = ("message " + i).getBytes(StandardCharsets.US_ASCII);
+                        s.sendAll(msg);
+                        int got = 0;
+                        while (got < msg.length) {
+                            int k = s.receiveSome(reply, got, msg.length - got);
+                            if (k < 0) {
+                                throw new AssertionError("echo closed early");
+                            }
+                            got += k;
+                        }
+                        if (!Arrays.equals(msg, 0, msg.length, reply, 0, msg.length)) {
+                            throw new AssertionError("echo changed the bytes");
+                        }
+                    }
+                }
+            });
+        });
     }
 
     static void pingPong() throws Exception {
