@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code trellis} command. */
 @Command(name = "trellis", mixinStandardHelpOptions = true, version = "trellis 0.1.0",
         description = "Deterministic simulation harness for structured-concurrency Java.",
-        subcommands = {BenchCommand.class, DemoCommand.class})
+        subcommands = {BenchCommand.class, DemoCommand.class, ServeCommand.class})
 public final class Main {
     public static void main(String[] args) {
         // The JDK registers every virtual thread in a global set for thread dumps unless told

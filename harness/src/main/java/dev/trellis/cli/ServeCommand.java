@@ -1,0 +1,48 @@
+package dev.trellis.cli;
+
+import dev.trellis.apps.EchoHandler;
+import dev.trellis.real.RealRuntime;
+import dev.trellis.runtime.Address;
+import dev.trellis.runtime.Handler;
+import dev.trellis.runtime.Listener;
+import dev.trellis.runtime.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** Runs one of the seed's servers for real, on the real runtime and real TCP. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a seed program over real TCP until interrupted: echo (try it with nc or telnet).")
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PROGRAM", description = "Which server: echo.")
+    String program;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "12345", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        Handler handler = switch (program) {
+            case "echo" -> new EchoHandler();
+            default -> null;
+        };
+        if (handler == null) {
+            System.err.println("unknown server '" + program + "': known servers are: echo");
+            return 2;
+        }
+        RealRuntime.run(() -> {
+            Network net = Network.current();
+            try (Listener listener = net.listen(Address.of(host, port))) {
+                System.out.println("serving " + program + " on " + listener.address() + " (Ctrl-C stops)");
+                net.serve(listener, handler, Network.OnHandlerFailure.CLOSE_CONNECTION);
+            }
+            return null;
+        });
+        return 0;
+    }
+}
