@@ -26,6 +26,9 @@ public final class ReadySet {
         if (index < 0 || index >= size) {
             throw new IndexOutOfBoundsException("ready index " + index + " of " + size);
         }
+        if (words.length == 1) {
+            return select(words[0], index);
+        }
         int pos = 0;
         int remaining = index;
         int n = words.length;
@@ -46,6 +49,9 @@ public final class ReadySet {
         }
         int word = id >>> 6;
         int sum = 0;
+        if (words.length == 1) {
+            return Long.bitCount(words[0] & ((1L << (id & 63)) - 1));
+        }
         for (int i = word; i > 0; i -= i & -i) {
             sum += tree[i];
         }
@@ -68,6 +74,9 @@ public final class ReadySet {
         }
         words[word] |= bit;
         size++;
+        if (words.length == 1) {
+            return;   // one word needs no counters; grow() builds them when a second word comes
+        }
         for (int i = word + 1; i <= words.length; i += i & -i) {
             tree[i]++;
         }
@@ -80,6 +89,9 @@ public final class ReadySet {
         int word = id >>> 6;
         words[word] &= ~(1L << (id & 63));
         size--;
+        if (words.length == 1) {
+            return;
+        }
         for (int i = word + 1; i <= words.length; i += i & -i) {
             tree[i]--;
         }

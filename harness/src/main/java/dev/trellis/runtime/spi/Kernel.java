@@ -45,6 +45,8 @@ public abstract class Kernel {
     protected volatile String abortReason;
     private final Thread.Builder.OfVirtual builder;
     private int nextScopeId;
+    /** Bumped by every cancel and shield change, so a task can remember it was not cancelled. */
+    private long cancelEpoch;
     private int nextNurseryId;
 
     protected Kernel() {
@@ -310,11 +312,18 @@ public abstract class Kernel {
     }
 
     private void throwIfCancelled(Task task) {
-        Scope s = Scope.effectiveCancel(task.innermost);
-        if (s != null) {
-            trace(TraceKind.CANCEL_DELIVERED, task, s.id, 0, null);
-            throw new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"));
+        // Nothing changed since this task last found itself not cancelled: skip the walk.
+        if (task.clearAtEpoch == cancelEpoch && task.clearForScope == task.innermost) {
+            return;
         }
+        Scope s = Scope.effectiveCancel(task.innermost);
+        if (s == null) {
+            task.clearAtEpoch = cancelEpoch;
+            task.clearForScope = task.innermost;
+            return;
+        }
+        trace(TraceKind.CANCEL_DELIVERED, task, s.id, 0, null);
+        throw new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"));
     }
 
     protected final void checkNotAborting() {
@@ -415,6 +424,7 @@ public abstract class Kernel {
         }
         s.cancelled = true;
         s.cancelReason = why;
+        cancelEpoch++;
         trace(TraceKind.CANCEL, running, s.id, 0, why);
         deliverCancellations();
     }
@@ -471,6 +481,7 @@ public abstract class Kernel {
 
     public void setShield(Scope s, boolean shield) {
         s.shield = shield;
+        cancelEpoch++;
         if (!shield) {
             // Removing a shield can expose an outer cancellation to tasks parked inside.
             deliverCancellations();

@@ -39,6 +39,8 @@ public final class Task {
     boolean cancellableWait;
     boolean wokenByCancel;
     Runnable cancelHook;
+    long clearAtEpoch = -1;
+    Scope clearForScope;
     Throwable failure;
     /** Set by an engine when it learns where a task blocked outside the kernel. */
     StackTraceElement[] blockedAt;
