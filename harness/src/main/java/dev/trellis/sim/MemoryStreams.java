@@ -31,11 +31,18 @@ public final class MemoryStreams {
     /** Two ends with options per direction (a→b, b→a); {@code partition} may delay delivery. */
     static ByteStream[] pair(StreamOptions aToB, StreamOptions bToA, Partition partition) {
         Kernel kernel = Kernel.current("MemoryStreams.pair").kernel();
+        aToB = drawReset(kernel, aToB);
+        bToA = drawReset(kernel, bToA);
         Connection conn = new Connection();
         Pipe ab = new Pipe(kernel, aToB, conn, partition);
         Pipe ba = new Pipe(kernel, bToA, conn, partition);
         conn.pipes = new Pipe[] {ab, ba};
         return new ByteStream[] {new End(kernel, ba, ab, "a"), new End(kernel, ab, ba, "b")};
+    }
+
+    /** Turns a random reset into a fixed one, drawn from the execution's decision stream. */
+    private static StreamOptions drawReset(Kernel kernel, StreamOptions o) {
+        return o.resetAfter() < -1 ? o.withResetAfter(kernel.draw(-1 - o.resetAfter())) : o;
     }
 
     /** A window of virtual time during which nothing crosses a link. */

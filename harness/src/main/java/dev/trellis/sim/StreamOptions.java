@@ -14,8 +14,9 @@ import java.time.Duration;
  *                       [1, what is there] when maxChunk is 0) rather than as much as it can
  * @param latency        virtual time between a send and its bytes becoming receivable
  * @param resetAfter     the connection resets once this many bytes have been sent in one
- *                       direction; -1 for never. Bytes before it arrive; then both sides see
- *                       {@link dev.trellis.runtime.BrokenStreamException}
+ *                       direction; -1 for never; below -1, at a byte drawn from [0, -resetAfter)
+ *                       when the pair is made (so the seed decides where). Bytes before it
+ *                       arrive; then both sides see {@link dev.trellis.runtime.BrokenStreamException}
  */
 public record StreamOptions(int capacity, int maxChunk, boolean randomChunks, Duration latency, long resetAfter) {
     public StreamOptions {
@@ -65,5 +66,13 @@ public record StreamOptions(int capacity, int maxChunk, boolean randomChunks, Du
 
     public StreamOptions withResetAfter(long bytes) {
         return new StreamOptions(capacity, maxChunk, randomChunks, latency, bytes);
+    }
+
+    /** The connection resets at a byte the seed draws from [0, maxBytes). */
+    public StreamOptions withRandomReset(long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("random reset needs a positive bound, was [" + maxBytes + "]");
+        }
+        return new StreamOptions(capacity, maxChunk, randomChunks, latency, -1 - maxBytes);
     }
 }

@@ -57,6 +57,33 @@ public final class StreamConformance {
         return m;
     }
 
+    /**
+     * Backpressure: with nobody reading, sending {@code bytes} (more than the stream can buffer)
+     * must not complete; once the peer reads, every byte arrives. {@code wait} is how long the
+     * reader stays away (virtual under the simulator).
+     */
+    public static void backpressureHolds(PairFactory factory, int bytes, Duration wait) throws Exception {
+        ByteStream[] p = factory.open();
+        byte[] payload = pattern(bytes, 11);
+        boolean[] sent = {false};
+        byte[][] got = new byte[1][];
+        Nursery.open(n -> {
+            n.start("sender", () -> {
+                p[0].sendAll(payload);
+                sent[0] = true;
+                p[0].sendEof();
+            });
+            n.start("late-reader", () -> {
+                Trellis.sleep(wait);
+                check(!sent[0], "sendAll of " + bytes + " bytes completed while nobody was reading");
+                got[0] = receiveAll(p[1]);
+            });
+        });
+        check(Arrays.equals(got[0], payload), "bytes were lost under backpressure");
+        p[0].close();
+        p[1].close();
+    }
+
     /** A check for pairs that reset after {@code resetAfter} bytes: both sides must see the reset. */
     public static void resetIsSeenByBothSides(PairFactory factory, long resetAfter) throws Exception {
         ByteStream[] p = factory.open();

@@ -48,6 +48,53 @@ class MemoryStreamConformanceTest {
     }
 
     @TestFactory
+    List<DynamicTest> backpressureHoldsWheneverTheBufferIsBounded() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (var setting : settings().entrySet()) {
+            int bytes = setting.getValue().capacity() + 1_000;
+            tests.add(dynamicTest("backpressure, " + setting.getKey(), () -> Simulation.explore(
+                    () -> StreamConformance.backpressureHolds(() -> MemoryStreams.pair(setting.getValue()), bytes,
+                            Duration.ofSeconds(1)), 0, SEEDS, SimConfig.defaults()).orThrow()));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> aRandomResetPointIsDrawnFromTheSeedAndReplays() {
+        return List.of(dynamicTest("random reset", () -> {
+            java.util.Set<Long> hashes = new java.util.HashSet<>();
+            for (long seed = 0; seed < 30; seed++) {
+                Body body = () -> {
+                    dev.trellis.runtime.ByteStream[] p = MemoryStreams.pair(StreamOptions.plain().withRandomReset(500));
+                    byte[] data = StreamConformance.pattern(600, 3);
+                    dev.trellis.runtime.Nursery.open(n -> {
+                        n.start("send", () -> {
+                            try {
+                                p[0].sendAll(data);
+                            } catch (dev.trellis.runtime.BrokenStreamException expected) {
+                                dev.trellis.runtime.Trellis.note("sender saw the reset");
+                            }
+                        });
+                        n.start("receive", () -> {
+                            try {
+                                StreamConformance.receiveAll(p[1]);
+                                throw new AssertionError("a reset before byte 500 of 600 was not seen");
+                            } catch (dev.trellis.runtime.BrokenStreamException expected) {
+                                dev.trellis.runtime.Trellis.note("receiver saw the reset");
+                            }
+                        });
+                    });
+                };
+                var r = Simulation.run(body, seed).orThrow();
+                org.assertj.core.api.Assertions.assertThat(Simulation.replay(body, seed, r.trace(), SimConfig.defaults()).traceHash())
+                        .isEqualTo(r.traceHash());
+                hashes.add(r.traceHash());
+            }
+            org.assertj.core.api.Assertions.assertThat(hashes.size()).isGreaterThan(10);
+        }));
+    }
+
+    @TestFactory
     List<DynamicTest> resetIsSeenByBothSides() {
         List<DynamicTest> tests = new ArrayList<>();
         for (long k : new long[] {0, 1, 100, 5_000}) {

@@ -37,6 +37,10 @@ class TcpConformanceTest {
                 return null;
             })));
         }
+        tests.add(dynamicTest("tcp: backpressure (64 MiB with nobody reading does not complete)", () -> RealRuntime.run(() -> {
+            StreamConformance.backpressureHolds(TcpConformanceTest::loopbackPair, 64 << 20, java.time.Duration.ofMillis(300));
+            return null;
+        })));
         return tests;
     }
 }
