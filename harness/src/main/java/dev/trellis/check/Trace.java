@@ -113,13 +113,16 @@ public final class Trace {
      * steps. The shortest way to read an interleaving.
      */
     public String schedule(int max) {
-        java.util.Map<Integer, String> names = new java.util.HashMap<>();
+        java.util.List<String> names = new java.util.ArrayList<>();   // by task id: ids are dense
         java.util.ArrayDeque<String> steps = new java.util.ArrayDeque<>();
         for (int i = 0; i < size; i++) {
             if (kinds[i] == TraceKind.SPAWN) {
-                names.put(tasks[i], texts[i]);
+                while (names.size() <= tasks[i]) {
+                    names.add(null);
+                }
+                names.set(tasks[i], texts[i]);
             } else if (kinds[i] == TraceKind.STEP) {
-                String name = names.getOrDefault(tasks[i], "task " + tasks[i]);
+                String name = tasks[i] < names.size() && names.get(tasks[i]) != null ? names.get(tasks[i]) : "task " + tasks[i];
                 steps.addLast(as[i] > 1 ? name + " (of " + as[i] + " ready)" : name);
                 if (steps.size() > max) {
                     steps.removeFirst();

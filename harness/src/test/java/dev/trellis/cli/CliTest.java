@@ -1,0 +1,53 @@
+package dev.trellis.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliTest {
+    private static String run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new Main()).execute(args);
+            assertThat(code).as("exit code of trellis %s", String.join(" ", args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void demoNurseryUnderTheSimulatorEndsWithTheVirtualEndTimeAndTheTraceHash() {
+        String first = run("demo", "nursery", "--sim", "--seed", "7", "--strategy", "pct:3");
+        List<String> lines = first.lines().toList();
+        assertThat(lines).hasSize(10);
+        assertThat(lines.get(0)).endsWith("parent: started!");
+        assertThat(lines.get(9)).matches("virtual end time PT5S, \\d+ steps, trace hash [0-9a-f]{16}");
+        assertThat(run("demo", "nursery", "--sim", "--seed", "7", "--strategy", "pct:3")).isEqualTo(first);
+    }
+
+    @Test
+    void benchWritesTheFiguresAsJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        String out = run("bench", "--seconds", "0.05", "--rounds", "1", "--only", "pingpong", "--json", json.toString());
+        assertThat(out).contains("pingpong-10");
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        JsonNode w = doc.get("workloads").get(0);
+        assertThat(w.get("name").asText()).isEqualTo("pingpong-10");
+        assertThat(w.get("executionsPerSecond").asDouble()).isPositive();
+        assertThat(w.get("decisionsPerSecond").asDouble()).isPositive();
+        assertThat(w.get("decisionsPerExecution").asDouble()).isEqualTo(44.0);
+    }
+}
