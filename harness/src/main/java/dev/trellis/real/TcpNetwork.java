@@ -2,13 +2,13 @@ package dev.trellis.real;
 
 import dev.trellis.runtime.Address;
 import dev.trellis.runtime.BrokenStreamException;
-import dev.trellis.runtime.BusyResourceException;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.ConnectException;
 import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.StreamGuard;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,10 +134,7 @@ final class TcpNetwork implements Network {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
-        private boolean closed;
-        private boolean receiving;
-        private boolean sending;
-        private boolean eofSent;
+        private final StreamGuard guard = new StreamGuard();
 
         TcpStream(Kernel kernel, Socket socket) throws IOException {
             this.kernel = kernel;
@@ -150,13 +147,7 @@ final class TcpNetwork implements Network {
         public int receiveSome(byte[] buffer, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
             kernel.checkpoint();
-            if (closed) {
-                throw new ClosedResourceException("receive on a stream this side closed");
-            }
-            if (receiving) {
-                throw new BusyResourceException("another task is already receiving on this stream");
-            }
-            receiving = true;
+            guard.beginReceive();
             Runnable previous = kernel.setCancelHook(() -> closeQuietly(socket));
             try {
                 return in.read(buffer, offset, length);
@@ -164,7 +155,7 @@ final class TcpNetwork implements Network {
                 throw failure(e);
             } finally {
                 kernel.setCancelHook(previous);
-                receiving = false;
+                guard.endReceive();
             }
         }
 
@@ -172,16 +163,7 @@ final class TcpNetwork implements Network {
         public void sendAll(byte[] data, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, data.length);
             kernel.checkpoint();
-            if (closed) {
-                throw new ClosedResourceException("send on a stream this side closed");
-            }
-            if (eofSent) {
-                throw new ClosedResourceException("send after sendEof");
-            }
-            if (sending) {
-                throw new BusyResourceException("another task is already sending on this stream");
-            }
-            sending = true;
+            guard.beginSend();
             Runnable previous = kernel.setCancelHook(() -> closeQuietly(socket));
             try {
                 out.write(data, offset, length);
@@ -189,13 +171,13 @@ final class TcpNetwork implements Network {
                 throw failure(e);
             } finally {
                 kernel.setCancelHook(previous);
-                sending = false;
+                guard.endSend();
             }
         }
 
         private RuntimeException failure(IOException e) {
             kernel.checkpointIfCancelled();   // a cancellation closed the socket: report Cancelled
-            if (closed) {
+            if (guard.isClosed()) {
                 return new ClosedResourceException("stream closed while in use");
             }
             return new BrokenStreamException("connection broken: " + e.getMessage(), e);
@@ -204,11 +186,7 @@ final class TcpNetwork implements Network {
         @Override
         public void sendEof() {
             kernel.checkpointIfCancelled();
-            if (closed) {
-                throw new ClosedResourceException("sendEof on a stream this side closed");
-            }
-            if (!eofSent) {
-                eofSent = true;
+            if (guard.markEofSent()) {
                 try {
                     socket.shutdownOutput();
                 } catch (IOException e) {
@@ -219,8 +197,7 @@ final class TcpNetwork implements Network {
 
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
+            if (guard.markClosed()) {
                 closeQuietly(socket);
             }
         }

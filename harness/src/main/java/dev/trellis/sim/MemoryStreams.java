@@ -1,10 +1,10 @@
 package dev.trellis.sim;
 
 import dev.trellis.runtime.BrokenStreamException;
-import dev.trellis.runtime.BusyResourceException;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.StreamGuard;
 import dev.trellis.runtime.spi.Task;
 
 import java.util.ArrayDeque;
@@ -172,10 +172,7 @@ public final class MemoryStreams {
         private final Pipe in;
         private final Pipe out;
         private final String name;
-        private boolean closed;
-        private boolean eofSent;
-        private boolean receiving;
-        private boolean sending;
+        private final StreamGuard guard = new StreamGuard();
 
         End(Kernel kernel, Pipe in, Pipe out, String name) {
             this.kernel = kernel;
@@ -188,16 +185,10 @@ public final class MemoryStreams {
         public int receiveSome(byte[] buffer, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
             kernel.checkpointIfCancelled();
-            if (closed) {
-                throw new ClosedResourceException("receive on a stream this side closed");
-            }
-            if (receiving) {
-                throw new BusyResourceException("another task is already receiving on this stream");
-            }
             if (length == 0) {
                 throw new IllegalArgumentException("receiveSome needs room for at least one byte");
             }
-            receiving = true;
+            guard.beginReceive();
             int n;
             try {
                 while (true) {
@@ -205,7 +196,7 @@ public final class MemoryStreams {
                     if (n > 0) {
                         break;
                     }
-                    if (closed) {
+                    if (guard.isClosed()) {
                         throw new ClosedResourceException("stream closed while a receive was waiting");
                     }
                     Chunk head = in.chunks.peekFirst();
@@ -228,7 +219,7 @@ public final class MemoryStreams {
                     }
                 }
             } finally {
-                receiving = false;
+                guard.endReceive();
             }
             kernel.yieldNow();
             return n;
@@ -238,16 +229,7 @@ public final class MemoryStreams {
         public void sendAll(byte[] data, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, data.length);
             kernel.checkpointIfCancelled();
-            if (closed) {
-                throw new ClosedResourceException("send on a stream this side closed");
-            }
-            if (eofSent) {
-                throw new ClosedResourceException("send after sendEof");
-            }
-            if (sending) {
-                throw new BusyResourceException("another task is already sending on this stream");
-            }
-            sending = true;
+            guard.beginSend();
             try {
                 int i = offset;
                 int end = offset + length;
@@ -284,13 +266,13 @@ public final class MemoryStreams {
                     out.conn.reset();
                 }
             } finally {
-                sending = false;
+                guard.endSend();
             }
             kernel.yieldNow();
         }
 
         private void checkPeer() {
-            if (closed) {
+            if (guard.isClosed()) {
                 throw new ClosedResourceException("stream closed while a send was waiting");
             }
             if (out.conn.reset) {
@@ -313,11 +295,7 @@ public final class MemoryStreams {
         @Override
         public void sendEof() {
             kernel.checkpointIfCancelled();
-            if (closed) {
-                throw new ClosedResourceException("sendEof on a stream this side closed");
-            }
-            if (!eofSent) {
-                eofSent = true;
+            if (guard.markEofSent()) {
                 out.eof = true;
                 if (out.receiverWaiting != null) {
                     kernel.wake(out.receiverWaiting);
@@ -328,10 +306,9 @@ public final class MemoryStreams {
 
         @Override
         public void close() {
-            if (closed) {
+            if (!guard.markClosed()) {
                 return;
             }
-            closed = true;
             out.eof = true;
             in.receiverClosed = true;
             in.chunks.clear();
@@ -342,7 +319,7 @@ public final class MemoryStreams {
 
         @Override
         public String toString() {
-            return "MemoryStream[" + name + (closed ? ", closed" : "") + "]";
+            return "MemoryStream[" + name + (guard.isClosed() ? ", closed" : "") + "]";
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.trellis.runtime.Cancelled;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,14 +19,6 @@ import java.util.concurrent.locks.LockSupport;
  * continuations is the engine's own.
  */
 public abstract class Kernel {
-    private static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
-    /**
-     * The task last found, to skip the scoped-value lookup when the same task asks again. Racy
-     * by design: a task's thread belongs to that task alone, so a hit is always right, and a
-     * stale or half-seen value only misses.
-     */
-    private static Task lastSeen;
-    private static final CopyOnWriteArrayList<Kernel> TRACKING = new CopyOnWriteArrayList<>();
     private boolean tracksRunning;
     private static final LongAdder THREADS_STARTED = new LongAdder();
     private static final LongAdder THREADS_ENDED = new LongAdder();
@@ -95,55 +86,21 @@ public abstract class Kernel {
         throw new UnsupportedOperationException("this runtime has no network");
     }
 
-    // ---- finding the current task -----------------------------------------------------------
+    // ---- finding the current task (see CurrentTask) -----------------------------------------
 
     /** Engines call this just before running a task's continuation, so its lookups hit the cache. */
     protected static void enter(Task task) {
-        lastSeen = task;
+        CurrentTask.enter(task);
     }
 
     /** The task running this code, or null when not called from a Trellis task. */
     public static Task currentOrNull() {
-        Task cached = lastSeen;
-        if (cached != null && cached.thread == Thread.currentThread()) {
-            return cached;
-        }
-        Task t = lookUp();
-        if (t != null) {
-            lastSeen = t;
-        }
-        return t;
+        return CurrentTask.orNull();
     }
 
     /** The task running this code; {@code what} names the call for the error when there is none. */
     public static Task current(String what) {
-        Task t = currentOrNull();
-        if (t == null) {
-            throw new IllegalStateException(what + " must be called from a Trellis task, but "
-                    + Thread.currentThread() + " is not one: run the code under the real runtime "
-                    + "(RealRuntime.run) or the simulator (Simulation.run), and start other tasks "
-                    + "with Nursery.start");
-        }
-        return t;
-    }
-
-    /**
-     * The slow path: the scoped value an engine bound, or else the kernel whose running task is
-     * on this thread. A task's code runs only while it is its kernel's running task, and that
-     * field was written by this same carrier, so the scan is exact.
-     */
-    private static Task lookUp() {
-        if (CURRENT.isBound()) {
-            return CURRENT.get();
-        }
-        Thread me = Thread.currentThread();
-        for (Kernel k : TRACKING) {
-            Task r = k.running;
-            if (r != null && r.thread == me) {
-                return r;
-            }
-        }
-        return null;
+        return CurrentTask.get(what);
     }
 
     /**
@@ -151,12 +108,13 @@ public abstract class Kernel {
      * their tasks skip the scoped-value binding: four fewer frames on every task's stack.
      */
     protected final void trackRunningTask(boolean on) {
-        if (on) {
-            TRACKING.add(this);
-        } else {
-            TRACKING.remove(this);
-        }
+        CurrentTask.track(this, on);
         tracksRunning = on;
+    }
+
+    /** The task on this kernel's carrier now, or null; read by {@link CurrentTask}. */
+    Task runningTask() {
+        return running;
     }
 
     // ---- tasks ------------------------------------------------------------------------------
@@ -173,7 +131,7 @@ public abstract class Kernel {
                 if (tracksRunning) {
                     runTask(task, body);
                 } else {
-                    ScopedValue.where(CURRENT, task).run(() -> runTask(task, body));
+                    CurrentTask.runBound(task, () -> runTask(task, body));
                 }
             } finally {
                 THREADS_ENDED.increment();

@@ -1,0 +1,79 @@
+package dev.trellis.runtime.spi;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Finds the task running the calling code, which is how application code finds its runtime
+ * without naming it. Three ways, fastest first: the task last found (engines set it before each
+ * step); the kernels that track their running task (the simulator); a scoped value bound around
+ * the task's body (the real runtime).
+ */
+final class CurrentTask {
+    private static final ScopedValue<Task> BOUND = ScopedValue.newInstance();
+    /**
+     * The task last found. Racy by design: a task's thread belongs to that task alone, so a hit
+     * is always right, and a stale or half-seen value only misses.
+     */
+    private static Task lastSeen;
+    private static final CopyOnWriteArrayList<Kernel> TRACKING = new CopyOnWriteArrayList<>();
+
+    private CurrentTask() {}
+
+    static void enter(Task task) {
+        lastSeen = task;
+    }
+
+    static void track(Kernel kernel, boolean on) {
+        if (on) {
+            TRACKING.add(kernel);
+        } else {
+            TRACKING.remove(kernel);
+        }
+    }
+
+    static void runBound(Task task, Runnable body) {
+        ScopedValue.where(BOUND, task).run(body);
+    }
+
+    static Task orNull() {
+        Task cached = lastSeen;
+        if (cached != null && cached.thread == Thread.currentThread()) {
+            return cached;
+        }
+        Task t = lookUp();
+        if (t != null) {
+            lastSeen = t;
+        }
+        return t;
+    }
+
+    static Task get(String what) {
+        Task t = orNull();
+        if (t == null) {
+            throw new IllegalStateException(what + " must be called from a Trellis task, but "
+                    + Thread.currentThread() + " is not one: run the code under the real runtime "
+                    + "(RealRuntime.run) or the simulator (Simulation.run), and start other tasks "
+                    + "with Nursery.start");
+        }
+        return t;
+    }
+
+    /**
+     * The slow path: the scoped value an engine bound, or else the kernel whose running task is
+     * on this thread. A task's code runs only while it is its kernel's running task, and that
+     * field was written by this same carrier, so the scan is exact.
+     */
+    private static Task lookUp() {
+        if (BOUND.isBound()) {
+            return BOUND.get();
+        }
+        Thread me = Thread.currentThread();
+        for (Kernel k : TRACKING) {
+            Task r = k.runningTask();
+            if (r != null && r.thread == me) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.trellis.runtime.spi;
+
+import dev.trellis.runtime.BusyResourceException;
+import dev.trellis.runtime.ClosedResourceException;
+
+/**
+ * The rules every ByteStream end enforces the same way, whatever carries its bytes: no use after
+ * close, no send after end-of-stream, one receiver and one sender at a time.
+ */
+public final class StreamGuard {
+    private boolean closed;
+    private boolean eofSent;
+    private boolean receiving;
+    private boolean sending;
+
+    public void beginReceive() {
+        if (closed) {
+            throw new ClosedResourceException("receive on a stream this side closed");
+        }
+        if (receiving) {
+            throw new BusyResourceException("another task is already receiving on this stream");
+        }
+        receiving = true;
+    }
+
+    public void endReceive() {
+        receiving = false;
+    }
+
+    public void beginSend() {
+        if (closed) {
+            throw new ClosedResourceException("send on a stream this side closed");
+        }
+        if (eofSent) {
+            throw new ClosedResourceException("send after sendEof");
+        }
+        if (sending) {
+            throw new BusyResourceException("another task is already sending on this stream");
+        }
+        sending = true;
+    }
+
+    public void endSend() {
+        sending = false;
+    }
+
+    /** Marks end-of-stream sent; true the first time, so the caller sends it once. */
+    public boolean markEofSent() {
+        if (closed) {
+            throw new ClosedResourceException("sendEof on a stream this side closed");
+        }
+        boolean first = !eofSent;
+        eofSent = true;
+        return first;
+    }
+
+    /** Marks the end closed; true the first time, so closing is idempotent. */
+    public boolean markClosed() {
+        boolean first = !closed;
+        closed = true;
+        return first;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}
