@@ -52,6 +52,13 @@ class NurseryTreeProperties {
                                                  @ForAll("strategies") String strategy) {
         Node root = index(spec, new int[] {0}, false);
         Prediction expected = NurseryTreeModel.predict(root);
+        // Each try runs the tree under budget() seeds: -Dtrellis.budget=N explores N times more.
+        for (long k = 0; k < dev.trellis.sim.Sims.budget(); k++) {
+            checkOneSeed(root, expected, seed + k, strategy);
+        }
+    }
+
+    private static void checkOneSeed(Node root, Prediction expected, long seed, String strategy) {
         Set<Integer> slept = new TreeSet<>();
         Result r = Simulation.run(() -> body(root, null, slept), seed, SimConfig.defaults().withStrategy(strategy));
         EXECUTIONS.incrementAndGet();

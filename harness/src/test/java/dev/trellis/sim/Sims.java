@@ -6,14 +6,17 @@ import dev.trellis.runtime.Body;
 public final class Sims {
     private Sims() {}
 
+    /** System property multiplying every seed budget in the tests: {@code mvn verify -Dtrellis.budget=20}. */
+    public static final String BUDGET_PROPERTY = "trellis.budget";
+
     /** Seed budget multiplier: -Dtrellis.budget=N runs N times the CI seeds. */
     public static int budget() {
-        return Integer.getInteger("trellis.budget", 1);
+        return Math.max(1, Integer.getInteger(BUDGET_PROPERTY, 1));
     }
 
-    /** Runs {@code body} with seeds 0..n-1 under {@code strategy}; fails on the first bad seed. */
+    /** Runs {@code body} with seeds 0..n×budget-1 under {@code strategy}; fails on the first bad seed. */
     public static void everySeed(int n, String strategy, Body body) {
-        Simulation.explore(body, 0, n, SimConfig.defaults().withStrategy(strategy)).orThrow();
+        Simulation.explore(body, 0, (long) n * budget(), SimConfig.defaults().withStrategy(strategy)).orThrow();
     }
 
     /** Runs {@code body} once and throws if anything went wrong. */
