@@ -50,6 +50,14 @@ public final class Simulation {
         return onDriver(done -> runOne(body, seed, Strategies.parse(config.strategy()), config, done));
     }
 
+    /**
+     * Runs {@code body} once with a strategy object of the caller's, such as a {@link ChoiceList}
+     * drawn by jqwik; the config's strategy spec is ignored.
+     */
+    public static Result run(Body body, long seed, Strategy strategy, SimConfig config) {
+        return onDriver(done -> runOne(body, seed, strategy, config, done));
+    }
+
     /** Replays the schedule {@code trace} recorded; the result's trace hash must equal the recorded one. */
     public static Result replay(Body body, long seed, Trace trace, SimConfig config) {
         return onDriver(done -> runOne(body, seed, Replay.of(trace), config, done));
