@@ -175,12 +175,6 @@ public abstract class Kernel {
         return THREADS_STARTED.sum() - THREADS_ENDED.sum();
     }
 
-    /** Every task started so far, by id. */
-    public List<Task> tasks() { return tasks; }
-
-    /** How many tasks have not ended. */
-    public int liveTasks() { return live; }
-
     // ---- waiting and waking -----------------------------------------------------------------
 
     /**
@@ -354,11 +348,6 @@ public abstract class Kernel {
         task.innermost = s;
         trace(TraceKind.SCOPE_ENTER, task, s.id, s.parent == null ? -1 : s.parent.id, null);
         return s;
-    }
-
-    /** A scope that no task has entered yet (a nursery's), child of {@code parent}. */
-    public Scope newScope(Scope parent) {
-        return new Scope(this, nextScopeId++, parent);
     }
 
     /** Closes the current task's innermost scope, which must be {@code s}. */
