@@ -2,6 +2,7 @@ package dev.trellis.sim;
 
 import dev.trellis.check.Trace;
 import dev.trellis.runtime.Body;
+import dev.trellis.runtime.spi.ExecutionAborted;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
 import dev.trellis.runtime.spi.TraceKind;
@@ -143,9 +144,26 @@ final class Execution extends Kernel {
         if (bound <= 0) {
             throw new IllegalArgumentException("draw bound must be positive, was [" + bound + "]");
         }
-        long v = strategy.draw(bound);
+        long v;
+        try {
+            v = strategy.draw(bound);
+        } catch (Replay.ReplayDiverged e) {
+            throw diverged(e);
+        }
         trace(TraceKind.DRAW, running, bound, v, null);
         return v;
+    }
+
+    /** A replay departed from its recording inside a task: fail the run and unwind the task. */
+    private ExecutionAborted diverged(Replay.ReplayDiverged e) {
+        fail(divergence(e));
+        abortReason = "replay diverged";
+        return new ExecutionAborted("replay diverged: " + e.getMessage());
+    }
+
+    private SimulationFailure divergence(Replay.ReplayDiverged e) {
+        return new SimulationFailure.Nondeterminism("replay departed from its recording",
+                "Replay departed from its recording: " + e.getMessage() + "\n" + Failures.footer(this));
     }
 
     /**
@@ -178,8 +196,7 @@ final class Execution extends Kernel {
             root = spawn("main", null, -1, null, body);
             loop();
         } catch (Replay.ReplayDiverged e) {
-            fail(new SimulationFailure.Nondeterminism("replay departed from its recording",
-                    "Replay departed from its recording: " + e.getMessage() + "\n" + Failures.footer(this)));
+            fail(divergence(e));
         }
         if (failure != null) {
             Teardown.run(this);
@@ -199,7 +216,7 @@ final class Execution extends Kernel {
                 continue;
             }
             if (timers.nextDeadline() <= now) {
-                fireDue();
+                fireDueTimers(now);
             }
             if (ready.size() == 0) {
                 if (live == 0) {
@@ -232,10 +249,6 @@ final class Execution extends Kernel {
         }
     }
 
-    private void fireDue() {
-        fireDueTimers(now);
-    }
-
     @Override
     protected void loneYield(Task task) {
         steps++;
@@ -255,7 +268,13 @@ final class Execution extends Kernel {
         }
         ready.add(task.id);
         int count = ready.size();
-        int index = strategy.pick(ready, steps);
+        int index;
+        try {
+            index = strategy.pick(ready, steps);
+        } catch (Replay.ReplayDiverged e) {
+            ready.remove(task.id);
+            throw diverged(e);
+        }
         int id = ready.idAt(index);
         ready.remove(task.id);
         if (id != task.id) {

@@ -90,6 +90,24 @@ class DeterminismTest {
         assertThat(replayed.failure().getMessage()).contains("Replay departed from its recording");
     }
 
+    @Test
+    void replayThatDivergesInsideATaskFailsCleanly() {
+        // Recorded with two draws, replayed by a program that draws three times: the third draw
+        // happens inside a task and must fail the run, not the task.
+        Result original = Simulation.run(() -> {
+            dev.trellis.runtime.Trellis.random(10);
+            dev.trellis.runtime.Trellis.random(10);
+        }, 1);
+        Result replayed = Simulation.replay(() -> {
+            for (int i = 0; i < 3; i++) {
+                dev.trellis.runtime.Trellis.random(10);
+            }
+        }, 1, original.trace(), SimConfig.defaults());
+        assertThat(replayed.failure()).isInstanceOf(SimulationFailure.Nondeterminism.class);
+        assertThat(replayed.failure().getMessage()).contains("the recording has only 2");
+        assertThat(replayed.bodyFailure()).isNull();
+    }
+
     /** Run in a second JVM by {@link #sameSeedGivesTheSameTraceHashInAnotherJvm}. */
     public static final class DeterminismProbe {
         public static void main(String[] args) throws IOException {
