@@ -86,9 +86,17 @@ final class Failures {
         return new SimulationFailure.InvariantViolated(v.invariant() + ": " + v.message(), sb.toString());
     }
 
-    /** The table every failure ends with: the seed and how to run this execution again. */
+    /** What every failure ends with: who ran, step by step, then the seed and how to run it again. */
     static String footer(Execution ex) {
-        return footer(ex.seed, ex.strategy.spec(), ex.steps(), ex.now(), ex.trace.hashHex());
+        String schedule;
+        try {
+            schedule = ex.trace.schedule(40);
+        } catch (RuntimeException e) {
+            // Only the watchdog reads a trace that may still grow; a schedule is a courtesy there.
+            schedule = "(unavailable: " + e + ")";
+        }
+        return "Schedule (who ran, step by step): " + schedule + "\n"
+                + footer(ex.seed, ex.strategy.spec(), ex.steps(), ex.now(), ex.trace.hashHex());
     }
 
     static String footer(long seed, String strategy, long steps, long now, String hash) {
