@@ -87,16 +87,39 @@ public final class Trace {
 
     /** One event as a line of text, for reports and failure messages. */
     public String describe(int i) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("#%-5d step %-5d t=%-14s %-16s", i, steps[i], formatTime(times[i]), TraceKind.name(kinds[i])));
-        if (tasks[i] >= 0) {
-            sb.append(" task ").append(tasks[i]);
-        }
-        sb.append(" a=").append(as[i]).append(" b=").append(bs[i]);
-        if (texts[i] != null) {
-            sb.append(" ").append(texts[i]);
-        }
-        return sb.toString();
+        return String.format("#%-5d step %-5d t=%-12s %s", i, steps[i], formatTime(times[i]), what(i));
+    }
+
+    private String what(int i) {
+        String t = "task " + tasks[i];
+        long a = as[i];
+        long b = bs[i];
+        String text = texts[i];
+        return switch (kinds[i]) {
+            case TraceKind.SPAWN -> t + " '" + text + "' started" + (a >= 0 ? " by task " + a : "")
+                    + (b >= 0 ? " in nursery " + b : "");
+            case TraceKind.STEP -> t + " runs" + (a > 1 ? " (choice " + (b + 1) + " of " + a + " ready)" : "");
+            case TraceKind.PARK -> t + " waits: " + text;
+            case TraceKind.WAKE -> t + " woken " + (a >= 0 ? "by task " + a : "by a timer");
+            case TraceKind.END -> t + " ends: " + switch ((int) a) {
+                case 0 -> "returned";
+                case 1 -> "threw " + text;
+                case 2 -> "cancelled";
+                default -> "aborted";
+            };
+            case TraceKind.NURSERY_OPEN -> t + " opens nursery " + a;
+            case TraceKind.NURSERY_CLOSE -> "nursery " + a + " closes" + (b == 1 ? ", raising a failure" : "");
+            case TraceKind.SCOPE_ENTER -> t + " enters scope " + a;
+            case TraceKind.SCOPE_EXIT -> t + " leaves scope " + a + (b == 1 ? ", absorbing Cancelled" : "");
+            case TraceKind.CANCEL -> "scope " + a + " cancelled: " + text;
+            case TraceKind.CANCEL_DELIVERED -> t + " gets Cancelled (scope " + a + ")";
+            case TraceKind.CLOCK -> "clock jumps to " + formatTime(a);
+            case TraceKind.DEADLINE -> "scope " + a + " deadline " + (b == Long.MAX_VALUE ? "removed" : "at " + formatTime(b));
+            case TraceKind.DRAW -> (tasks[i] >= 0 ? t + " draws " : "draws ") + b + " from [0, " + a + ")";
+            case TraceKind.NOTE -> (tasks[i] >= 0 ? t + ": " : "") + text;
+            case TraceKind.YIELD -> t + " runs on (nobody else is ready)";
+            default -> TraceKind.name(kinds[i]) + " " + t + " a=" + a + " b=" + b + (text == null ? "" : " " + text);
+        };
     }
 
     /** The last {@code n} events, one a line. */

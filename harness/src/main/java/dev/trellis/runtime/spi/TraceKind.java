@@ -36,12 +36,10 @@ public final class TraceKind {
     public static final int NOTE = 15;
     /** A task took a schedule point and kept running (nobody else was ready). */
     public static final int YIELD = 16;
-    /** A child was started into a nursery; a = nursery id, b = child task id. */
-    public static final int CHILD = 17;
 
     private static final String[] NAMES = {"?", "spawn", "step", "park", "wake", "end", "nursery-open",
         "nursery-close", "scope-enter", "scope-exit", "cancel", "cancel-delivered", "clock", "deadline",
-        "draw", "note", "yield", "child"};
+        "draw", "note", "yield"};
 
     public static String name(int kind) {
         return kind > 0 && kind < NAMES.length ? NAMES[kind] : "kind-" + kind;
