@@ -7,8 +7,6 @@ import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
 import dev.trellis.runtime.spi.TraceKind;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,21 +36,8 @@ final class Execution extends Kernel {
     /** A task the strategy chose at an inline schedule point, to run at the next step. */
     private int preselected = -1;
     private volatile SimulationFailure failure;
-    /**
-     * Read by the watchdog: odd while a step runs (2 * step + 1), even between steps. Written
-     * with release stores, which cost nothing on x86, instead of a volatile write per step.
-     */
-    @SuppressWarnings("unused")
-    private long stamp;
-    private static final VarHandle STAMP;
-
-    static {
-        try {
-            STAMP = MethodHandles.lookup().findVarHandle(Execution.class, "stamp", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Read by the watchdog. */
+    private final StepStamp stamp = new StepStamp();
 
     private record Arrival(Runnable continuation, String from) {}
 
@@ -156,15 +141,12 @@ final class Execution extends Kernel {
 
     /** A replay departed from its recording inside a task: fail the run and unwind the task. */
     private ExecutionAborted diverged(Replay.ReplayDiverged e) {
-        fail(divergence(e));
+        fail(Failures.divergence(this, e));
         abortReason = "replay diverged";
         return new ExecutionAborted("replay diverged: " + e.getMessage());
     }
 
-    private SimulationFailure divergence(Replay.ReplayDiverged e) {
-        return new SimulationFailure.Nondeterminism("replay departed from its recording",
-                "Replay departed from its recording: " + e.getMessage() + "\n" + Failures.footer(this));
-    }
+
 
     /**
      * The task a continuation belongs to: each virtual thread submits the same Runnable every
@@ -196,7 +178,7 @@ final class Execution extends Kernel {
             root = spawn("main", null, -1, null, body);
             loop();
         } catch (Replay.ReplayDiverged e) {
-            fail(divergence(e));
+            fail(Failures.divergence(this, e));
         }
         if (failure != null) {
             Teardown.run(this);
@@ -252,7 +234,7 @@ final class Execution extends Kernel {
     @Override
     protected void loneYield(Task task) {
         steps++;
-        STAMP.setRelease(this, 2 * steps + 1);
+        stamp.running(steps);
         if (steps >= config.maxSteps()) {
             fail(Failures.limit(this, "steps", "the execution took " + steps + " steps, the limit, " + task
                     + " checkpointing alone in a loop"));
@@ -283,7 +265,7 @@ final class Execution extends Kernel {
         }
         trace(TraceKind.STEP, task, count, index, null);
         steps++;
-        STAMP.setRelease(this, 2 * steps + 1);
+        stamp.running(steps);
         return true;
     }
 
@@ -305,11 +287,11 @@ final class Execution extends Kernel {
         enter(task);
         trace(TraceKind.STEP, task, count, index, null);
         steps++;
-        STAMP.setRelease(this, 2 * steps + 1);
+        stamp.running(steps);
         try {
             continuations[id].run();
         } finally {
-            STAMP.setRelease(this, 2 * steps);
+            stamp.idle(steps);
             running = null;
         }
         Task.State after = task.state();
@@ -322,7 +304,7 @@ final class Execution extends Kernel {
 
     /** For the watchdog: odd while a step runs. */
     long stamp() {
-        return (long) STAMP.getAcquire(this);
+        return stamp.read();
     }
 
     @Override

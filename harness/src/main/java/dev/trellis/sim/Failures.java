@@ -64,6 +64,11 @@ final class Failures {
         return new SimulationFailure.UncontrolledBlocking("woken by foreign thread '" + thread + "'", sb.toString());
     }
 
+    static SimulationFailure divergence(Execution ex, Replay.ReplayDiverged e) {
+        return new SimulationFailure.Nondeterminism("replay departed from its recording",
+                "Replay departed from its recording: " + e.getMessage() + "\n" + footer(ex));
+    }
+
     static SimulationFailure runaway(Execution ex, Task task, StackTraceElement[] stack, long millis) {
         StringBuilder sb = new StringBuilder();
         sb.append("Runaway: ").append(task).append(" ran for ").append(millis)

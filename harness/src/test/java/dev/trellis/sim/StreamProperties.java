@@ -1,5 +1,6 @@
 package dev.trellis.sim;
 
+import dev.trellis.runtime.Body;
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Nursery;
@@ -54,7 +55,7 @@ class StreamProperties {
                                                        @ForAll("options") StreamOptions options, @ForAll long seed) {
         byte[][] got = new byte[1][];
         int[] afterEnd = {0};
-        Result r = Simulation.run(() -> {
+        Body body = () -> {
             ByteStream[] p = MemoryStreams.pair(options);
             Nursery.open(n -> {
                 n.start("sender", () -> {
@@ -66,24 +67,13 @@ class StreamProperties {
                     afterEnd[0] = p[1].receiveSome(new byte[1], 0, 1);
                 });
             });
-        }, seed);
-        r.orThrow();
+        };
+        Result r = Simulation.run(body, seed).orThrow();
         assertThat(got[0]).isEqualTo(payload);
         assertThat(afterEnd[0]).isEqualTo(-1);
-        Result again = Simulation.replay(() -> {
-            ByteStream[] p = MemoryStreams.pair(options);
-            Nursery.open(n -> {
-                n.start("sender", () -> {
-                    sendPieces(p[0], payload, cuts);
-                    p[0].sendEof();
-                });
-                n.start("receiver", () -> {
-                    StreamConformance.receiveAll(p[1]);
-                    p[1].receiveSome(new byte[1], 0, 1);
-                });
-            });
-        }, seed, r.trace(), SimConfig.defaults());
+        Result again = Simulation.replay(body, seed, r.trace(), SimConfig.defaults());
         assertThat(again.traceHash()).isEqualTo(r.traceHash());
+        assertThat(got[0]).isEqualTo(payload);
     }
 
     @Property(tries = 500)
