@@ -1,0 +1,2 @@
+/** The trace of an execution and the invariants read off it. */
+package dev.trellis.check;

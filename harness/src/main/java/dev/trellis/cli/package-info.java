@@ -1,0 +1,2 @@
+/** The {@code trellis} command: demo, serve, bench. */
+package dev.trellis.cli;
