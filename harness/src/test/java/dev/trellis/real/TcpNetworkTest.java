@@ -68,6 +68,35 @@ class TcpNetworkTest {
     }
 
     @Test
+    void aResetByThePeerIsABrokenStreamOnReceiveAndOnSend() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0)) {
+            // A plain peer outside Trellis: reads 100 bytes, then resets (SO_LINGER 0 sends RST).
+            Thread peer = new Thread(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    s.getInputStream().readNBytes(100);
+                    s.setSoLinger(true, 0);
+                } catch (java.io.IOException ignored) {
+                    // the test's assertions say what matters
+                }
+            });
+            peer.start();
+            RealRuntime.run(() -> {
+                ByteStream s = Network.current().connect(Address.of("127.0.0.1", raw.getLocalPort()));
+                s.sendAll(new byte[100]);
+                assertThatThrownBy(() -> s.receiveSome(16)).isInstanceOf(dev.trellis.runtime.BrokenStreamException.class);
+                assertThatThrownBy(() -> {
+                    for (int i = 0; i < 1_000; i++) {
+                        s.sendAll(new byte[1_024]);
+                    }
+                }).isInstanceOf(dev.trellis.runtime.BrokenStreamException.class);
+                s.close();
+                return null;
+            });
+            peer.join(10_000);
+        }
+    }
+
+    @Test
     void refusedConnectionIsAConnectException() throws Exception {
         int freePort;
         try (var s = new java.net.ServerSocket(0)) {
