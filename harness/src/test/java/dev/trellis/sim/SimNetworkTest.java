@@ -67,6 +67,23 @@ class SimNetworkTest {
         }
 
         @Test
+        void aClientThatSendsEverythingBeforeReadingDeadlocksWithSmallBuffersAndTrellisSaysWhere() {
+            Result r = Simulation.run(() -> {
+                SimNetwork.current().defaultStreams(StreamOptions.plain().withCapacity(16));
+                withEchoServer(Address.of("127.0.0.1", 7), server -> {
+                    try (ByteStream s = Network.current().connect(server)) {
+                        s.sendAll(new byte[100]);   // the echo fills our receive buffer meanwhile
+                        StreamConformance.receiveExactly(s, 100);
+                    }
+                });
+            }, 1);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage())
+                    .contains("'clients': waits on send on a full stream")
+                    .contains("'conn-1': waits on send on a full stream");
+        }
+
+        @Test
         void portZeroPicksAFreePort() {
             Sims.run(1, () -> {
                 Network net = Network.current();

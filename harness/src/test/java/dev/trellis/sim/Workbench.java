@@ -21,6 +21,7 @@ public final class Workbench {
         m.put("fanout", () -> fanOut(50));
         m.put("deadlines", Workbench::deadlines);
         m.put("failures", Workbench::failures);
+        m.put("network-echo", Workbench::networkEcho);
         return m;
     }
 
@@ -69,6 +70,34 @@ public final class Workbench {
                     }
                 }));
             }
+        });
+    }
+
+    static void networkEcho() throws Exception {
+        SimNetwork net = SimNetwork.current();
+        net.link("10.0.0.7", StreamOptions.adversarial().withLatency(Duration.ofMillis(3)).withCapacity(16));
+        dev.trellis.runtime.Listener listener = net.listen(dev.trellis.runtime.Address.of("10.0.0.7", 7));
+        Nursery.open(n -> {
+            n.start("server", () -> net.serve(listener, new dev.trellis.apps.EchoHandler()));
+            n.start("clients", () -> {
+                Nursery.open(cs -> {
+                    for (int c = 0; c < 2; c++) {
+                        int id = c;
+                        cs.start("client-" + c, () -> {
+                            // Send and receive at once: with 16-byte buffers a client that sends
+                            // everything before reading deadlocks with the echo (Trellis finds it).
+                            try (dev.trellis.runtime.ByteStream s = net.connect(listener.address())) {
+                                byte[] msg = dev.trellis.testkit.StreamConformance.pattern(100, id);
+                                Nursery.open(io -> {
+                                    io.start("send", () -> s.sendAll(msg));
+                                    io.start("receive", () -> dev.trellis.testkit.StreamConformance.receiveExactly(s, msg.length));
+                                });
+                            }
+                        });
+                    }
+                });
+                n.cancelScope().cancel();
+            });
         });
     }
 
