@@ -53,6 +53,7 @@ public final class Trace {
         h = (h ^ b) * FNV_PRIME;
         h = (h ^ time) * FNV_PRIME;
         if (text != null) {
+            // String.hashCode is fixed by the language spec: the same in every JVM, unlike identity hashes.
             h = (h ^ text.hashCode()) * FNV_PRIME;
         }
         hash = h;

@@ -7,6 +7,7 @@ import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Nursery;
+import dev.trellis.testkit.StreamConformance;
 
 /** Real TCP on loopback: an echo server and many clients doing round trips, on the real runtime. */
 final class LoopbackEcho {
@@ -31,14 +32,7 @@ final class LoopbackEcho {
                                     for (int i = 0; i < roundTrips; i++) {
                                         msg[0] = (byte) i;
                                         s.sendAll(msg);
-                                        int got = 0;
-                                        while (got < msg.length) {
-                                            int k = s.receiveSome(reply, got, msg.length - got);
-                                            if (k < 0) {
-                                                throw new IllegalStateException("server closed early");
-                                            }
-                                            got += k;
-                                        }
+                                        StreamConformance.receiveExactly(s, reply, msg.length);
                                         if (reply[0] != msg[0]) {
                                             throw new IllegalStateException("echo changed the bytes");
                                         }

@@ -10,6 +10,7 @@ import dev.trellis.runtime.Trellis;
 
 import dev.trellis.sim.MemoryStreams;
 import dev.trellis.sim.StreamOptions;
+import dev.trellis.testkit.StreamConformance;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,14 +50,7 @@ final class Workloads {
                     for (int i = 0; i < 10; i++) {
                         byte[] msg = ("message " + i).getBytes(StandardCharsets.US_ASCII);
                         s.sendAll(msg);
-                        int got = 0;
-                        while (got < msg.length) {
-                            int k = s.receiveSome(reply, got, msg.length - got);
-                            if (k < 0) {
-                                throw new AssertionError("echo closed early");
-                            }
-                            got += k;
-                        }
+                        StreamConformance.receiveExactly(s, reply, msg.length);
                         if (!Arrays.equals(msg, 0, msg.length, reply, 0, msg.length)) {
                             throw new AssertionError("echo changed the bytes");
                         }

@@ -16,6 +16,7 @@ final class Teardown {
 
     static void run(Execution ex) {
         ex.beginAbort("execution aborted after: " + ex.failure().headline());
+        // Wall time only bounds how long to wait for stragglers; the trace has already ended.
         long deadline = System.nanoTime() + WAIT_NANOS;
         while (ex.liveCount() > 0 && System.nanoTime() < deadline) {
             for (Task t : ex.allTasks()) {

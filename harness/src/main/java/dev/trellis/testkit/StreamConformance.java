@@ -266,13 +266,18 @@ public final class StreamConformance {
     /** Receives exactly {@code n} bytes; end-of-stream before that is a failure. */
     public static byte[] receiveExactly(ByteStream s, int n) {
         byte[] out = new byte[n];
+        receiveExactly(s, out, n);
+        return out;
+    }
+
+    /** Receives exactly {@code n} bytes into the start of {@code into}; end-of-stream before that is a failure. */
+    public static void receiveExactly(ByteStream s, byte[] into, int n) {
         int got = 0;
         while (got < n) {
-            int r = s.receiveSome(out, got, n - got);
+            int r = s.receiveSome(into, got, n - got);
             check(r > 0, "end-of-stream after " + got + " of " + n + " bytes");
             got += r;
         }
-        return out;
     }
 
     /** Deterministic bytes for a size and a salt. */
