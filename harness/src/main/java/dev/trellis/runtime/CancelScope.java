@@ -85,26 +85,78 @@ public final class CancelScope {
         Kernel kernel = task.kernel();
         Scope s = kernel.enterScope(shield);
         CancelScope cs = new CancelScope(kernel, s);
-        boolean absorbed = false;
+        Throwable escaping = null;
         try {
             if (deadline != Long.MAX_VALUE) {
                 kernel.setDeadline(s, deadline);
             }
             block.run(cs);
-        } catch (Cancelled c) {
-            if (!s.absorbsCancellation()) {
-                throw c;
-            }
-            absorbed = true;
-            cs.cancelledCaught = true;
-        } finally {
-            kernel.exitScope(s, absorbed);
+        } catch (Throwable e) {
+            escaping = kernel.asCancellation(task, e);
         }
+        escaping = cs.close(escaping);
+        kernel.exitScope(s, cs.cancelledCaught);
+        rethrow(escaping);
         return cs;
     }
 
-    static CancelScope of(Kernel kernel, Scope scope) {
-        return new CancelScope(kernel, scope);
+    /**
+     * What leaves the scope when {@code escaping} reaches its end (trio's {@code CancelScope._close}):
+     * if the scope is cancelled and no cancelled scope is visible above it, it absorbs every pending
+     * {@link Cancelled} in the exception, whether thrown alone (then nothing leaves) or attached to
+     * a real failure by a nursery (then the failure goes on, as trio's group minus its Cancelled).
+     */
+    Throwable close(Throwable escaping) {
+        return close(escaping, java.util.List.of());
+    }
+
+    /**
+     * Like {@link #close(Throwable)}, for a nursery whose failures were {@code escaping} (its first
+     * real failure, or null) and the cancellations {@code beside} it: if this scope does not
+     * absorb them, one leaves riding on the failure (recorded by the kernel, and attached as a
+     * suppressed exception for the reader), for the scope it belongs to.
+     */
+    Throwable close(Throwable escaping, java.util.List<Cancelled> beside) {
+        Cancelled carried = Cancelled.pendingIn(kernel, escaping);
+        Cancelled first = carried;
+        for (Cancelled c : beside) {
+            if (first == null && c.isPending()) {
+                first = c;
+            }
+        }
+        if (first == null) {
+            return escaping;
+        }
+        if (scope.absorbsCancellation()) {
+            if (carried != null) {
+                carried.absorb();
+            }
+            beside.forEach(Cancelled::absorb);
+            cancelledCaught = true;
+            return escaping instanceof Cancelled ? null : escaping;
+        }
+        if (escaping == null) {
+            return first;
+        }
+        if (carried == null) {
+            kernel.ride(escaping, first);
+            // For whoever reads the stack trace; the kernel's record is what scopes go by.
+            escaping.addSuppressed(first);
+        }
+        return escaping;
+    }
+
+    static void rethrow(Throwable e) throws Exception {
+        if (e == null) {
+            return;
+        }
+        if (e instanceof Exception x) {
+            throw x;
+        }
+        if (e instanceof Error x) {
+            throw x;
+        }
+        throw new IllegalStateException(e);
     }
 
     /** Cancels the scope: every task inside sees {@link Cancelled} at its next checkpoint. Idempotent. */

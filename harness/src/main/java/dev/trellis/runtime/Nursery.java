@@ -34,6 +34,7 @@ public final class Nursery {
     private final Kernel kernel;
     private final int id;
     private final Scope scope;
+    private final CancelScope cancelScope;
     private final Task owner;
     private final List<Throwable> failures = new ArrayList<>();
     private int liveChildren;
@@ -44,10 +45,16 @@ public final class Nursery {
         this.kernel = kernel;
         this.id = id;
         this.scope = scope;
+        this.cancelScope = new CancelScope(kernel, scope);
         this.owner = owner;
     }
 
-    /** Opens a nursery, runs {@code block} in it, and waits for every child before returning. */
+    /**
+     * Opens a nursery, runs {@code block} in it, and waits for every child before returning.
+     * The exit is a checkpoint, as in trio: a cancellation that reaches the owner while it waits
+     * (or at the exit, when no child is left) joins the nursery's failures, so a nursery inside a
+     * cancelled scope never returns normally unless its own scope absorbs that cancellation.
+     */
     public static void open(Block block) throws Exception {
         Task owner = Kernel.current("Nursery.open");
         Kernel kernel = owner.kernel();
@@ -57,30 +64,39 @@ public final class Nursery {
         try {
             block.run(nursery);
         } catch (Throwable e) {
-            nursery.failed(e, "the nursery's block");
+            nursery.failed(kernel.asCancellation(owner, e), "the nursery's block");
         }
-        nursery.waiting = true;
+        nursery.awaitChildren();
+        nursery.closed = true;
+        Throwable outcome = nursery.cancelScope.close(nursery.firstFailure(), nursery.cancellations());
+        kernel.exitScope(scope, nursery.cancelScope.cancelledCaught());
+        kernel.record(TraceKind.NURSERY_CLOSE, nursery.id, outcome == null ? 0 : 1);
+        CancelScope.rethrow(outcome);
+    }
+
+    /** trio's {@code _nested_child_finished}, after the block has ended. */
+    private void awaitChildren() {
+        if (liveChildren == 0) {
+            // Nothing to wait for, but the exit is still a checkpoint, and a Cancelled raised
+            // there joins the nursery's failures.
+            try {
+                kernel.checkpoint();
+            } catch (Cancelled c) {
+                failed(c, "the nursery's exit");
+            }
+            return;
+        }
+        // Wait for the children. A cancellation reaching the owner meanwhile is added to the
+        // failures (which cancels the nursery's scope, and so the children) and the wait goes on:
+        // the nursery outlives its children whatever happens to its owner.
+        waiting = true;
         try {
-            while (nursery.liveChildren > 0) {
-                // Not cancellable: cancellation reaches the children through the scope, and the
-                // nursery must outlive them whatever happens to its owner.
-                kernel.park("nursery close (waiting for its children)", false);
+            while (liveChildren > 0) {
+                kernel.parkUntilWoken("nursery close (waiting for its children)",
+                        c -> failed(c, "the nursery's owner, waiting at its exit,"));
             }
         } finally {
-            nursery.waiting = false;
-        }
-        nursery.closed = true;
-        Throwable outcome = nursery.outcome();
-        kernel.exitScope(scope, outcome == null && !nursery.failures.isEmpty());
-        kernel.record(TraceKind.NURSERY_CLOSE, nursery.id, outcome == null ? 0 : 1);
-        if (outcome instanceof Exception e) {
-            throw e;
-        }
-        if (outcome instanceof Error e) {
-            throw e;
-        }
-        if (outcome != null) {
-            throw new IllegalStateException(outcome);
+            waiting = false;
         }
     }
 
@@ -100,9 +116,13 @@ public final class Nursery {
         kernel.spawn(name, scope, id, this::childEnded, body);
     }
 
-    /** The nursery's own cancel scope: cancelling it cancels the block and every child. */
+    /**
+     * The nursery's own cancel scope, the same object on every call: cancelling it cancels the
+     * block and every child; once {@link #open} has returned or thrown, its
+     * {@link CancelScope#cancelledCaught()} says whether the nursery absorbed a cancellation.
+     */
     public CancelScope cancelScope() {
-        return CancelScope.of(kernel, scope);
+        return cancelScope;
     }
 
     /** How many children are still running. */
@@ -113,45 +133,55 @@ public final class Nursery {
     private void childEnded(Task child, Throwable failure) {
         liveChildren--;
         if (failure != null) {
-            failed(failure, child.toString());
+            failed(kernel.asCancellation(child, failure), child.toString());
         }
         if (liveChildren == 0 && waiting) {
             kernel.wake(owner);
         }
     }
 
+    /**
+     * trio's {@code Nursery._add_exc}: every failure, a Cancelled included, is kept and cancels
+     * the nursery's scope.
+     */
     private void failed(Throwable e, String who) {
         failures.add(e);
-        if (!(e instanceof Cancelled)) {
-            kernel.cancel(scope, who + " failed with " + e.getClass().getSimpleName());
-        }
+        kernel.cancel(scope, who + (e instanceof Cancelled ? " ended with Cancelled" : " failed with " + e.getClass().getSimpleName()));
     }
 
-    /**
-     * What {@code open} throws: the first real failure, later ones suppressed; else a Cancelled
-     * the nursery's scope does not absorb; else nothing.
+    /*
+     * trio gathers a nursery's failures into one MultiError and lets its scope split the
+     * Cancelleds out. Java has one exception at a time: the first real failure leaves, the later
+     * ones suppressed on it, and a cancellation beside it is handed to the scope separately
+     * (CancelScope.close), which absorbs it or attaches it to the failure for an outer scope.
      */
-    private Throwable outcome() {
+
+    /** The first real (not Cancelled) failure, the later ones suppressed on it; null if none. */
+    private Throwable firstFailure() {
         Throwable first = null;
-        Cancelled cancelled = null;
         for (Throwable e : failures) {
-            if (e instanceof Cancelled c) {
-                if (cancelled == null) {
-                    cancelled = c;
-                }
-            } else if (first == null) {
+            if (e instanceof Cancelled) {
+                continue;
+            }
+            if (first == null) {
                 first = e;
             } else if (first != e) {
                 first.addSuppressed(e);
             }
         }
-        if (first != null) {
-            return first;
+        return first;
+    }
+
+    /** Every pending Cancelled among the failures, thrown or riding on one, in order. */
+    private List<Cancelled> cancellations() {
+        List<Cancelled> out = new ArrayList<>();
+        for (Throwable e : failures) {
+            Cancelled c = Cancelled.pendingIn(kernel, e);
+            if (c != null) {
+                out.add(c);
+            }
         }
-        if (cancelled != null && !scope.absorbsCancellation()) {
-            return cancelled;
-        }
-        return null;
+        return out;
     }
 
     @Override

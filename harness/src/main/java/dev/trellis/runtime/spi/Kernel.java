@@ -5,6 +5,7 @@ import dev.trellis.runtime.Cancelled;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -152,6 +153,9 @@ public abstract class Kernel {
 
     private void runTask(Task task, Body body) {
         Throwable failure = null;
+        // The simulator set this already; the real runtime learns here that the task is on the
+        // carrier, so that until it parks in the kernel, a cancellation knows to interrupt it.
+        task.state = Task.State.RUNNING;
         try {
             body.run();
         } catch (Throwable e) {
@@ -192,9 +196,7 @@ public abstract class Kernel {
         task.waitingOn = reason;
         task.cancellableWait = cancellable;
         trace(TraceKind.PARK, task, 0, 0, reason);
-        do {
-            LockSupport.park();
-        } while (task.state == Task.State.PARKED);
+        parkWhile(task, Task.State.PARKED);
         task.state = Task.State.RUNNING;
         task.waitingOn = null;
         checkNotAborting();
@@ -202,6 +204,41 @@ public abstract class Kernel {
             task.wokenByCancel = false;
             throwIfCancelled(task);
         }
+    }
+
+    /**
+     * Parks the current task until {@link #wake}, like a non-cancellable {@link #park}, except
+     * that a cancellation reaching the task is handed to {@code abort} (once, on the canceller's
+     * thread, or at once if the task is already cancelled) and the wait goes on. This is trio's
+     * {@code wait_task_rescheduled} with an abort function that returns {@code Abort.FAILED}, as
+     * a nursery's exit uses it ({@code _nested_child_finished}).
+     */
+    public void parkUntilWoken(String reason, Consumer<Cancelled> abort) {
+        Task task = current("park");
+        checkNotAborting();
+        Cancelled already = cancellationOf(task);
+        if (already != null) {
+            abort.accept(already);
+        } else {
+            task.abort = abort;
+        }
+        try {
+            park(reason, false);
+        } finally {
+            task.abort = null;
+        }
+    }
+
+    /** Parks until the task's state leaves {@code state}; an interrupt (ours) must not make it spin. */
+    private static void parkWhile(Task task, Task.State state) {
+        do {
+            LockSupport.park();
+            if (Thread.interrupted()) {
+                // Interrupts are the kernel's way to cancel a java.util.concurrent wait; one left
+                // over from such a wait would make every later park return at once.
+                task.interruptedByCancel = false;
+            }
+        } while (task.state == state);
     }
 
     /** Makes a parked task ready. Waking a task that is not parked does nothing. */
@@ -238,9 +275,7 @@ public abstract class Kernel {
         if (yieldByParking()) {
             // The engine sees YIELDING after the step and hands the continuation back itself:
             // a park and an unpark cost less than Thread.yield.
-            do {
-                LockSupport.park();
-            } while (task.state == Task.State.YIELDING);
+            parkWhile(task, Task.State.YIELDING);
         } else {
             expected = task;
             Thread.yield();
@@ -264,18 +299,44 @@ public abstract class Kernel {
     }
 
     private void throwIfCancelled(Task task) {
+        Cancelled c = cancellationOf(task);
+        if (c != null) {
+            throw c;
+        }
+    }
+
+    /** The Cancelled a checkpoint of {@code task} raises now (recorded as delivered), or null. */
+    private Cancelled cancellationOf(Task task) {
         // Nothing changed since this task last found itself not cancelled: skip the walk.
         if (task.clearAtEpoch == cancelEpoch && task.clearForScope == task.innermost) {
-            return;
+            return null;
         }
         Scope s = Scope.effectiveCancel(task.innermost);
         if (s == null) {
             task.clearAtEpoch = cancelEpoch;
             task.clearForScope = task.innermost;
-            return;
+            return null;
         }
         trace(TraceKind.CANCEL_DELIVERED, task, s.id, 0, null);
-        throw new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"));
+        return new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"));
+    }
+
+    /**
+     * What {@code failure}, thrown by code of {@code task}, means to cancel scopes and nurseries:
+     * an {@link InterruptedException} from a java.util.concurrent wait that a cancellation
+     * interrupted is that cancellation, and becomes a {@link Cancelled} (the interruption as its
+     * cause); anything else is itself.
+     */
+    public Throwable asCancellation(Task task, Throwable failure) {
+        if (failure instanceof InterruptedException && task.interruptedByCancel) {
+            task.interruptedByCancel = false;
+            Scope s = Scope.effectiveCancel(task.innermost);
+            Cancelled c = new Cancelled("cancelled by " + (s == null ? "a scope since exited" : s.toString())
+                    + " while waiting in a java.util.concurrent wait, which the cancellation interrupted");
+            c.initCause(failure);
+            return c;
+        }
+        return failure;
     }
 
     protected final void checkNotAborting() {
@@ -377,20 +438,44 @@ public abstract class Kernel {
     }
 
     private void deliverCancellations() {
-        for (Task t : tasks) {
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
             if (t.state == Task.State.DONE || Scope.effectiveCancel(t.innermost) == null) {
                 continue;
             }
             if (t.state == Task.State.PARKED && t.cancellableWait) {
                 t.wokenByCancel = true;
                 wake(t);
+            } else if (t.state == Task.State.PARKED && t.abort != null) {
+                Consumer<Cancelled> abort = t.abort;
+                t.abort = null;
+                abort.accept(cancellationOf(t));
             } else if (t.cancelHook != null) {
                 // Blocked in real I/O, outside the kernel: the hook (closing the socket) ends the wait.
                 Runnable hook = t.cancelHook;
                 t.cancelHook = null;
                 hook.run();
+            } else if (blockedOutsideKernel(t)) {
+                // Parked in a java.util.concurrent wait (a queue, a lock, a condition): only an
+                // interrupt reaches it. An interruptible wait throws InterruptedException, which
+                // scopes and nurseries treat as this cancellation (see asCancellation); a wait
+                // that ignores interrupts stays parked, and the simulator's deadlock report says so.
+                t.interruptedByCancel = true;
+                t.thread.interrupt();
             }
         }
+    }
+
+    /**
+     * Whether {@code t} is parked by code outside the kernel: the simulator knows it
+     * ({@code PARKED_ELSEWHERE}); the real runtime only knows the task is neither waiting in the
+     * kernel, nor queued, nor the one running this code. Once interrupted it is not again.
+     */
+    private static boolean blockedOutsideKernel(Task t) {
+        if (t.interruptedByCancel || t.thread == Thread.currentThread()) {
+            return false;
+        }
+        return t.state == Task.State.PARKED_ELSEWHERE || t.state == Task.State.RUNNING;
     }
 
     /**
@@ -436,6 +521,23 @@ public abstract class Kernel {
     }
 
     public int newNurseryId() { return nextNurseryId++; }
+
+    /**
+     * The cancellation that rides on {@code failure}: a nursery that ends with a real failure and a
+     * cancellation its own scope does not absorb throws the failure and records the Cancelled
+     * here, for the scope it belongs to (trio's exception group {@code {Cancelled, E}}). Keyed by
+     * identity, looked up only, never iterated; it lives as long as the execution.
+     */
+    public Cancelled riding(Throwable failure) {
+        return riding.get(failure);
+    }
+
+    /** Records that {@code cancelled} rides on {@code failure}; see {@link #riding}. */
+    public void ride(Throwable failure, Cancelled cancelled) {
+        riding.put(failure, cancelled);
+    }
+
+    private final java.util.Map<Throwable, Cancelled> riding = new java.util.IdentityHashMap<>();
 
     /** Records an application or primitive event in the trace. */
     public void note(String text) {

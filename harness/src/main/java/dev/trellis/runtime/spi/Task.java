@@ -39,6 +39,10 @@ public final class Task {
     boolean cancellableWait;
     boolean wokenByCancel;
     Runnable cancelHook;
+    /** Set while parked in {@link Kernel#parkUntilWoken}: where a cancellation goes instead of a wake. */
+    java.util.function.Consumer<dev.trellis.runtime.Cancelled> abort;
+    /** Set when a cancellation interrupted the task's java.util.concurrent wait. */
+    boolean interruptedByCancel;
     long clearAtEpoch = -1;
     Scope clearForScope;
     Throwable failure;
@@ -68,6 +72,8 @@ public final class Task {
     public StackTraceElement[] blockedAt() { return blockedAt; }
     public void setBlockedAt(StackTraceElement[] frames) { this.blockedAt = frames; }
     public boolean isParked() { return state == State.PARKED; }
+    /** Whether a cancellation interrupted this task's wait outside the kernel (a java.util.concurrent one). */
+    public boolean interruptedByCancel() { return interruptedByCancel; }
 
     public void setState(State state) { this.state = state; }
 

@@ -1,0 +1,344 @@
+package dev.trellis.runtime;
+
+import dev.trellis.real.RealRuntime;
+import dev.trellis.sim.Result;
+import dev.trellis.sim.SimConfig;
+import dev.trellis.sim.Simulation;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The issue's programs, each with trio 0.22's outcome as the expected one (measured by running the
+ * same program in trio under {@code MockClock(autojump_threshold=0)}; see also the trio corpus),
+ * on both engines. Under the simulator times are exact and every seed must agree; under the real
+ * runtime the program runs 50 times slower and only the outcome and a coarse time are checked.
+ */
+@Timeout(60)
+class TrioSemanticsTest {
+    /** Runs a body on one engine; {@code unit} is the program's millisecond. */
+    enum Engine {
+        SIM(Duration.ofMillis(1)),
+        REAL(Duration.ofMillis(50));
+
+        final Duration unit;
+
+        Engine(Duration unit) {
+            this.unit = unit;
+        }
+
+        <T> T run(Callable<T> body) throws Exception {
+            if (this == REAL) {
+                return RealRuntime.run(body);
+            }
+            T first = null;
+            for (long seed = 0; seed < 20; seed++) {
+                Object[] value = new Object[1];
+                String strategy = seed % 2 == 0 ? "random" : "pct:3";
+                Result r = Simulation.run(() -> value[0] = body.call(), seed, SimConfig.defaults().withStrategy(strategy));
+                if (r.failure() != null) {
+                    throw r.failure();
+                }
+                if (r.bodyFailure() != null) {
+                    CancelScope.rethrow(r.bodyFailure());
+                }
+                @SuppressWarnings("unchecked")
+                T v = (T) value[0];
+                if (seed == 0) {
+                    first = v;
+                } else {
+                    assertThat(v).as("seed %d (%s) gives what seed 0 gave", seed, strategy).isEqualTo(first);
+                }
+            }
+            return first;
+        }
+
+        Duration ms(long n) {
+            return unit.multipliedBy(n);
+        }
+
+        /** The program's time now, in its own milliseconds, rounded down (real timers fire late, never early). */
+        long now() {
+            return Trellis.now().toNanos() / unit.toNanos();
+        }
+    }
+
+    static final class E extends RuntimeException {
+        E(String name) {
+            super(name, null, false, false);
+        }
+    }
+
+    @Nested
+    class NurseryExitIsACheckpoint {
+        /** trio: TooSlow at 4 ms (the nursery's exit raised the deadline's Cancelled after the shielded child ended). */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aDeadlineThatPassesWhileTheNurseryWaitsStillFires(Engine engine) throws Exception {
+            long end = engine.run(() -> {
+                assertThatThrownBy(() -> CancelScope.failAfter(engine.ms(2), () ->
+                        Nursery.open(n -> n.start("child", () ->
+                                CancelScope.openShielded(s -> Trellis.sleep(engine.ms(4)))))))
+                        .isInstanceOf(TooSlow.class);
+                return engine.now();
+            });
+            assertThat(end).isEqualTo(4);
+        }
+
+        /** trio: ends cleanly at 2 ms with s1.cancelled_caught; the code after the nursery never runs. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aCancelArrivingWhileTheOwnerWaitsEndsTheEnclosingScope(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                CancelScope s1 = CancelScope.open(s -> {
+                    Nursery.open(n -> n.start("child", () -> {
+                        Trellis.sleep(engine.ms(2));
+                        s.cancel();
+                    }));
+                    CancelScope.openShielded(x -> {
+                        Trellis.sleep(engine.ms(1));
+                        throw new E("E3");
+                    });
+                });
+                return List.of(s1.cancelledCaught(), engine.now());
+            });
+            assertThat(seen).containsExactly(true, 2L);
+        }
+
+        /** trio: ends at 4 ms: the shielded sleep after the nursery never runs. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void codeAfterANurseryInsideAnExpiredScopeDoesNotRun(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                List<String> ran = new ArrayList<>();
+                CancelScope scope = CancelScope.moveOnAfter(engine.ms(2), () -> {
+                    Nursery.open(n -> n.start("child", () ->
+                            CancelScope.openShielded(s -> Trellis.sleep(engine.ms(4)))));
+                    CancelScope.openShielded(s -> {
+                        ran.add("after");
+                        Trellis.sleep(engine.ms(8));
+                    });
+                });
+                return List.of(scope.cancelledCaught(), ran, engine.now());
+            });
+            assertThat(seen).containsExactly(true, List.of(), 4L);
+        }
+
+        /** trio: t1 ends with Cancelled (its inner nursery re-raises the outer cancellation). */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void anInnerNurseryReraisesAnOuterNurserysCancellation(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                List<Object> t1Ended = Collections.synchronizedList(new ArrayList<>());
+                Nursery[] n1 = new Nursery[1];
+                Nursery.open(outer -> {
+                    n1[0] = outer;
+                    outer.start("t1", () -> {
+                        try {
+                            Nursery.open(inner -> inner.start("canceller", () -> {
+                                Trellis.sleep(engine.ms(1));
+                                outer.cancelScope().cancel();
+                            }));
+                            t1Ended.add("normally");
+                        } catch (Cancelled c) {
+                            t1Ended.add("Cancelled");
+                            throw c;
+                        }
+                    });
+                });
+                return List.of(t1Ended, n1[0].cancelScope().cancelledCaught(), engine.now());
+            });
+            assertThat(seen).containsExactly(List.of("Cancelled"), true, 1L);
+        }
+
+        /** trio: a nursery whose children all ended still checkpoints at its exit. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aNurseryWithNoChildLeftRaisesAPendingCancellationAtItsExit(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                List<String> ran = new ArrayList<>();
+                CancelScope scope = CancelScope.open(s -> {
+                    Nursery.open(n -> s.cancel());
+                    ran.add("after the nursery");
+                });
+                return List.of(scope.cancelledCaught(), ran);
+            });
+            assertThat(seen).containsExactly(true, List.of());
+        }
+    }
+
+    @Nested
+    class CancellationBesideAFailure {
+        /**
+         * trio: E4 escapes and s1.cancelled_caught is True (the group {Cancelled, Cancelled, E4}
+         * loses its Cancelleds at s1). Trellis throws E4 and s1 counts the Cancelled riding on it.
+         */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aFailureLeavesAndTheScopeStillCountsTheCancellation(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                CancelScope[] s1 = new CancelScope[1];
+                List<String> after = new ArrayList<>();
+                Throwable thrown = null;
+                try {
+                    CancelScope.open(s -> {
+                        s1[0] = s;
+                        Nursery.open(n -> {
+                            n.start("canceller", () -> {
+                                Trellis.sleep(engine.ms(1));
+                                s.cancel();
+                            });
+                            n.start("sleeper", () -> Trellis.sleep(engine.ms(8)));
+                            n.start("failer", () -> CancelScope.openShielded(x -> {
+                                Trellis.sleep(engine.ms(2));
+                                throw new E("E4");
+                            }));
+                        });
+                        after.add("after the nursery");
+                    });
+                } catch (E e) {
+                    thrown = e;
+                }
+                return List.of(thrown == null ? "nothing" : thrown.getMessage(), s1[0].cancelledCaught(), after, engine.now());
+            });
+            assertThat(seen).containsExactly("E4", true, List.of(), 2L);
+        }
+
+        /** The Cancelled an inner scope absorbed is not counted again by an outer cancelled scope. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aShieldedScopeKeepsItsCancellationFromTheScopeOutside(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                CancelScope[] inner = new CancelScope[1];
+                CancelScope outer = CancelScope.open(o -> {
+                    o.cancel();
+                    try {
+                        CancelScope.openShielded(s -> {
+                            inner[0] = s;
+                            Nursery.open(n -> {
+                                n.start("canceller", () -> s.cancel());
+                                n.start("failer", () -> CancelScope.openShielded(x -> {
+                                    Trellis.sleep(engine.ms(1));
+                                    throw new E("E5");
+                                }));
+                            });
+                        });
+                    } catch (E e) {
+                        Trellis.checkpoint();   // the outer scope's own cancellation arrives here
+                    }
+                });
+                return List.of(inner[0].cancelledCaught(), outer.cancelledCaught());
+            });
+            assertThat(seen).containsExactly(true, true);
+        }
+    }
+
+    @Nested
+    class NurseryCancelScope {
+        /** trio: n1.cancel_scope.cancelled_caught is True. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void cancelledCaughtIsTrueWhenTheNurseryAbsorbedItsCancellation(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                Nursery[] n1 = new Nursery[1];
+                Nursery.open(n -> {
+                    n1[0] = n;
+                    n.start("canceller", () -> {
+                        Trellis.sleep(engine.ms(1));
+                        n.cancelScope().cancel();
+                    });
+                    n.start("sleeper", () -> Trellis.sleep(engine.ms(2)));
+                });
+                return List.of(n1[0].cancelScope() == n1[0].cancelScope(), n1[0].cancelScope().cancelledCaught(), engine.now());
+            });
+            assertThat(seen).containsExactly(true, true, 1L);
+        }
+
+        /** trio: a child's failure cancels the nursery's scope, which absorbs the owner's Cancelled. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aChildsFailureIsRethrownAndTheNurseryCaughtItsOwnCancellation(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                Nursery[] n1 = new Nursery[1];
+                Throwable thrown = null;
+                try {
+                    Nursery.open(n -> {
+                        n1[0] = n;
+                        n.start("failer", () -> {
+                            Trellis.sleep(engine.ms(1));
+                            throw new E("E6");
+                        });
+                        n.start("sleeper", () -> Trellis.sleep(engine.ms(5)));
+                    });
+                } catch (E e) {
+                    thrown = e;
+                }
+                return List.of(thrown.getMessage(), thrown.getSuppressed().length, n1[0].cancelScope().cancelledCaught(), engine.now());
+            });
+            assertThat(seen).containsExactly("E6", 0, true, 1L);
+        }
+    }
+
+    @Nested
+    class JavaUtilConcurrentWaits {
+        /** A cancelled nursery whose child waits in queue.take() ends: the wait surfaces as Cancelled. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aCancelledTakeEndsAsACancellation(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+                List<String> how = Collections.synchronizedList(new ArrayList<>());
+                CancelScope scope = CancelScope.moveOnAfter(engine.ms(3), () ->
+                        Nursery.open(n -> n.start("taker", () -> {
+                            try {
+                                queue.take();
+                                how.add("took");
+                            } catch (InterruptedException e) {
+                                how.add("interrupted");
+                                throw e;
+                            }
+                        })));
+                return List.of(how, scope.cancelledCaught(), engine.now());
+            });
+            assertThat(seen).containsExactly(List.of("interrupted"), true, 3L);
+        }
+
+        /** A wait that is cancelled, caught, and followed by a checkpoint sees Cancelled there. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aSwallowedInterruptIsFollowedByCancelledAtTheNextCheckpoint(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                Semaphore never = new Semaphore(0);
+                List<String> how = Collections.synchronizedList(new ArrayList<>());
+                CancelScope scope = CancelScope.moveOnAfter(engine.ms(3), () -> {
+                    try {
+                        never.acquire();
+                    } catch (InterruptedException e) {
+                        how.add("interrupted");
+                    }
+                    try {
+                        Trellis.checkpoint();
+                        how.add("no Cancelled");
+                    } catch (Cancelled c) {
+                        how.add("Cancelled");
+                        throw c;
+                    }
+                });
+                return List.of(how, scope.cancelledCaught());
+            });
+            assertThat(seen).containsExactly(List.of("interrupted", "Cancelled"), true);
+        }
+    }
+}
