@@ -28,7 +28,12 @@ final class Failures {
     private static String describeWait(Task t) {
         return switch (t.state()) {
             case PARKED -> "waits on " + t.waitingOn();
-            case PARKED_ELSEWHERE -> "parked outside Trellis (a java.util.concurrent lock, queue or condition)";
+            case PARKED_ELSEWHERE -> t.interruptedByCancel()
+                    ? "was cancelled while parked outside Trellis, in a java.util.concurrent wait that ignores "
+                            + "interrupts (ReentrantLock.lock, Semaphore.acquireUninterruptibly, ...), so the "
+                            + "cancellation cannot reach it: use an interruptible wait (lockInterruptibly, acquire, "
+                            + "take) or a Trellis primitive (Channel, Event)"
+                    : "parked outside Trellis (a java.util.concurrent lock, queue or condition)";
             default -> t.state().name().toLowerCase(Locale.ROOT);
         };
     }

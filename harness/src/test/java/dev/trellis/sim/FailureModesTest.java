@@ -1,6 +1,8 @@
 package dev.trellis.sim;
 
+import dev.trellis.runtime.CancelScope;
 import dev.trellis.runtime.Channel;
+import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
@@ -56,6 +58,38 @@ class FailureModesTest {
                     .contains("task 0 'main': waits on nursery close")
                     .contains("FailureModesTest");
             assertReplayFooter(r.failure(), 7);
+        }
+
+        @Test
+        void aCancelledWaitThatIgnoresInterruptsIsNamedAsSuch() {
+            Result r = Simulation.run(() -> {
+                java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+                Event never = new Event();
+                CancelScope.moveOnAfter(java.time.Duration.ofMillis(1), () -> Nursery.open(n -> {
+                    n.start("holder", () -> {
+                        lock.lock();
+                        try {
+                            CancelScope.openShielded(s -> never.await());
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    n.start("waiter", () -> {
+                        Trellis.checkpoint();
+                        lock.lock();
+                        try {
+                            Trellis.checkpoint();
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                }));
+            }, 3);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage())
+                    .contains("task 2 'waiter': was cancelled while parked outside Trellis, in a java.util.concurrent "
+                            + "wait that ignores interrupts")
+                    .contains("use an interruptible wait");
         }
     }
 
