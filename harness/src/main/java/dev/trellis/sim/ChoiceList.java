@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * {@snippet :
  * @Property
  * void neverOverdrawn(@ForAll List<@IntRange(min = 0, max = 3) Integer> schedule) {
- *     Simulation.run(body, 0, new ChoiceList(schedule), SimConfig.defaults()).orThrow();
+ *     Simulation.run(body, 0, SimConfig.defaults().withStrategy(ChoiceList.spec(schedule))).orThrow();
  * }
  * }
  */
@@ -50,6 +50,14 @@ public final class ChoiceList implements Strategy {
 
     @Override
     public String spec() {
-        return "choices:" + java.util.Arrays.toString(choices).replace(" ", "");
+        return spec(java.util.Arrays.stream(choices).boxed().toList());
+    }
+
+    /**
+     * The spec of the schedule {@code choices}: {@code choices:1,0,2}. Run it with
+     * {@code SimConfig.defaults().withStrategy(ChoiceList.spec(list))}.
+     */
+    public static String spec(List<Integer> choices) {
+        return "choices:" + Strategies.join(choices.stream().mapToLong(Integer::longValue).toArray());
     }
 }

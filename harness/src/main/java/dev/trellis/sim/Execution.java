@@ -25,6 +25,7 @@ final class Execution extends Kernel {
     final long seed;
     final Strategy strategy;
     final SimConfig config;
+    final Schedule schedule;
     final Trace trace;
     private final Thread driver = Thread.currentThread();
     private final long maxTimeNanos;
@@ -41,11 +42,12 @@ final class Execution extends Kernel {
 
     private record Arrival(Runnable continuation, String from) {}
 
-    Execution(long seed, Strategy strategy, SimConfig config, Trace trace) {
-        this.seed = seed;
+    Execution(Schedule schedule, Trace trace) {
+        this.schedule = schedule;
+        this.seed = schedule.seed();
         this.trace = trace;
-        this.strategy = strategy;
-        this.config = config;
+        this.config = schedule.config();
+        this.strategy = Strategies.parse(config.strategy());
         this.maxTimeNanos = config.maxTime().toNanos();
         strategy.begin(seed);
     }
@@ -188,7 +190,7 @@ final class Execution extends Kernel {
             bodyFailure = root.failure();
             checkInvariants();
         }
-        return new Result(seed, strategy.spec(), steps, now, trace.hash(), trace, failure, bodyFailure);
+        return new Result(schedule, steps, now, trace.hash(), trace, failure, bodyFailure);
     }
 
     private void loop() {

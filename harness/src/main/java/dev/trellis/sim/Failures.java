@@ -106,10 +106,20 @@ final class Failures {
             schedule = "(unavailable: " + e + ")";
         }
         return "Schedule (who ran, step by step): " + schedule + "\n"
-                + footer(ex.seed, ex.strategy.spec(), ex.steps(), ex.now(), ex.trace.hashHex());
+                + footer(ex.schedule, ex.steps(), ex.now(), ex.trace.hashHex());
     }
 
-    static String footer(long seed, String strategy, long steps, long now, String hash) {
+    /** Where long schedules are written, so a failure can name a file instead of a page of numbers. */
+    static final java.nio.file.Path SCHEDULE_DIR = java.nio.file.Path.of(
+            System.getProperty("trellis.scheduleDir", "target/trellis-schedules"));
+
+    static String footer(Schedule s, long steps, long now, String hash) {
+        String arg = s.replayArgument(SCHEDULE_DIR, hash);
+        // A test that explores seeds runs this config; only the seed-driven strategies come from it.
+        boolean seedDriven = !s.strategy().startsWith("choices:") && !s.strategy().startsWith("replay:");
+        String rerun = seedDriven
+                ? "or rerun the test with -D" + SimConfig.SEED_PROPERTY + "=" + s.seed() + " (a test that explores seeds)"
+                : "or rerun the test with -D" + SimConfig.SCHEDULE_PROPERTY + "='" + arg + "' (a test that explores seeds)";
         return String.format(Locale.ROOT, """
                 --------------------------------------------------------------------
                   seed       %d
@@ -117,10 +127,14 @@ final class Failures {
                   steps      %d
                   time       %d ns (virtual)
                   trace      %s (a replay must give the same hash)
-                  replay     Simulation.run(body, %dL, SimConfig.defaults().withStrategy("%s"))
-                             or rerun the test with -D%s=%d
+                  replay     Simulation.run(body, Schedule.parse("%s"))
+                             %s
                 --------------------------------------------------------------------
-                """, seed, strategy, steps, now, hash, seed, strategy, SimConfig.SEED_PROPERTY, seed);
+                """, s.seed(), abbreviate(s.strategy()), steps, now, hash, arg, rerun);
+    }
+
+    private static String abbreviate(String spec) {
+        return spec.length() <= 80 ? spec : spec.substring(0, 77) + "...";
     }
 
     static void appendStack(StringBuilder sb, StackTraceElement[] stack, String indent) {

@@ -73,7 +73,7 @@ public final class Replay implements Strategy {
 
     @Override
     public String spec() {
-        return "replay";
+        return "replay:" + Strategies.join(picks) + "/" + Strategies.join(draws);
     }
 
     /** The replayed program departed from the recording. */

@@ -7,8 +7,8 @@ import java.time.Duration;
 /**
  * How one simulated execution ended.
  *
- * @param seed        the execution's seed
- * @param strategy    the strategy's spec
+ * @param schedule    what decided the execution (seed, strategy, settings): run it again with
+ *                    {@link Simulation#run(dev.trellis.runtime.Body, Schedule)}
  * @param steps       scheduling steps taken
  * @param endNanos    virtual time at the end
  * @param traceHash   the fingerprint of the trace: the same seed and strategy give the same hash
@@ -16,8 +16,17 @@ import java.time.Duration;
  * @param failure     what the harness found wrong (deadlock, invariant, limit...), or null
  * @param bodyFailure what the body under test threw, or null when it returned
  */
-public record Result(long seed, String strategy, long steps, long endNanos, long traceHash, Trace trace,
+public record Result(Schedule schedule, long steps, long endNanos, long traceHash, Trace trace,
                      SimulationFailure failure, Throwable bodyFailure) {
+
+    public long seed() {
+        return schedule.seed();
+    }
+
+    /** The strategy's spec. */
+    public String strategy() {
+        return schedule.strategy();
+    }
 
     /** Whether the harness found nothing wrong and the body returned normally. */
     public boolean ok() {
@@ -44,14 +53,14 @@ public record Result(long seed, String strategy, long steps, long endNanos, long
             throw new SimulationFailure.BodyFailed("the body threw " + bodyFailure,
                     "The body under test threw " + bodyFailure + "\n"
                             + "Schedule (who ran, step by step): " + trace.schedule(40) + "\n"
-                            + Failures.footer(seed, strategy, steps, endNanos, traceHashHex()), bodyFailure);
+                            + Failures.footer(schedule, steps, endNanos, traceHashHex()), bodyFailure);
         }
         return this;
     }
 
     @Override
     public String toString() {
-        return "Result[seed " + seed + ", " + strategy + ", " + steps + " steps, t=" + endTime() + ", trace "
+        return "Result[seed " + seed() + ", " + strategy() + ", " + steps + " steps, t=" + endTime() + ", trace "
                 + traceHashHex() + (failure != null ? ", FAILED: " + failure.headline() : "")
                 + (bodyFailure != null ? ", body threw " + bodyFailure : "") + "]";
     }

@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * How to run simulated executions: an immutable value whose {@code withX} methods return copies.
  *
- * @param strategy      the scheduling strategy's spec: {@code random}, {@code pct:D}, {@code pct:D:K}
+ * @param strategy      the scheduling strategy's spec, the one place it is set: {@code random},
+ *                      {@code pct:D}, {@code pct:D:K}, {@code choices:...}, {@code replay:...}
+ *                      (see {@link Strategies})
  * @param maxSteps      steps before an execution fails with {@link SimulationFailure.LimitExceeded}
  * @param maxTime       virtual time before an execution fails the same way
  * @param runawayLimit  wall time a task may run without a checkpoint before it is a runaway
@@ -21,6 +23,9 @@ public record SimConfig(String strategy, long maxSteps, Duration maxTime, Durati
 
     /** System property naming a single seed to run instead of a range (see {@link Simulation#explore}). */
     public static final String SEED_PROPERTY = "trellis.seed";
+
+    /** System property holding a {@link Schedule}'s text: {@link Simulation#explore} runs only that. */
+    public static final String SCHEDULE_PROPERTY = "trellis.schedule";
 
     public SimConfig {
         Strategies.parse(strategy);

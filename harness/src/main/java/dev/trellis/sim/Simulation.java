@@ -47,32 +47,38 @@ public final class Simulation {
 
     /** Runs {@code body} once with {@code seed}. Never throws for the body's own failure: see {@link Result}. */
     public static Result run(Body body, long seed, SimConfig config) {
-        return onDriver(done -> runOne(body, seed, Strategies.parse(config.strategy()), config, done));
+        return run(body, new Schedule(seed, config));
     }
 
     /**
-     * Runs {@code body} once with a strategy object of the caller's, such as a {@link ChoiceList}
-     * drawn by jqwik; the config's strategy spec is ignored.
+     * Runs {@code body} as {@code schedule} says: the execution a failure printed the schedule of,
+     * again, with the same trace hash. {@code Schedule.parse} reads the printed text.
      */
-    public static Result run(Body body, long seed, Strategy strategy, SimConfig config) {
-        return onDriver(done -> runOne(body, seed, strategy, config, done));
+    public static Result run(Body body, Schedule schedule) {
+        return onDriver(done -> runOne(body, schedule, done, new Trace()));
     }
 
     /** Replays the schedule {@code trace} recorded; the result's trace hash must equal the recorded one. */
     public static Result replay(Body body, long seed, Trace trace, SimConfig config) {
-        return onDriver(done -> runOne(body, seed, Replay.of(trace), config, done));
+        return run(body, seed, config.withStrategy(Replay.of(trace).spec()));
     }
 
     /**
      * Runs seeds {@code first, first + 1, ...}, {@code count} of them, stopping at the first that
      * fails (a harness failure or the body's). If the system property {@value SimConfig#SEED_PROPERTY}
-     * is set, runs only that seed. Returns the failing result, or the last one.
+     * is set, runs only that seed; if {@value SimConfig#SCHEDULE_PROPERTY} is set, runs only that
+     * schedule (with this config's invariants). Returns the failing result, or the last one.
      */
     public static Exploration explore(Body body, long first, long count, SimConfig config) {
+        String onlySchedule = System.getProperty(SimConfig.SCHEDULE_PROPERTY);
+        if (onlySchedule != null && !onlySchedule.isBlank()) {
+            Schedule s = Schedule.parse(onlySchedule);
+            Result r = run(body, new Schedule(s.seed(), s.config().withInvariants(config.invariants())));
+            return new Exploration(1, r.steps(), r);
+        }
         String only = System.getProperty(SimConfig.SEED_PROPERTY);
         long from = only == null ? first : Long.parseLong(only.trim());
         long n = only == null ? count : 1;
-        Strategy strategy = Strategies.parse(config.strategy());
         long[] ran = new long[1];
         long[] steps = new long[1];
         Result last = onDriver(done -> {
@@ -81,7 +87,7 @@ public final class Simulation {
             Trace trace = new Trace();
             for (long s = from; s < from + n; s++) {
                 trace.clear();
-                r = runOne(body, s, strategy, config, done, trace);
+                r = runOne(body, new Schedule(s, config), done, trace);
                 ran[0]++;
                 steps[0] += r.steps();
                 if (!r.ok()) {
@@ -130,15 +136,10 @@ public final class Simulation {
         Result run(Consumer<Result> abandon);
     }
 
-    private static Result runOne(Body body, long seed, Strategy strategy, SimConfig config, Consumer<Result> abandon) {
-        return runOne(body, seed, strategy, config, abandon, new Trace());
-    }
-
-    private static Result runOne(Body body, long seed, Strategy strategy, SimConfig config, Consumer<Result> abandon,
-                                 Trace trace) {
-        Execution ex = new Execution(seed, strategy, config, trace);
+    private static Result runOne(Body body, Schedule schedule, Consumer<Result> abandon, Trace trace) {
+        Execution ex = new Execution(schedule, trace);
         Watchdog.Slot slot = Watchdog.slot();
-        slot.onRunaway = f -> abandon.accept(new Result(seed, strategy.spec(), ex.steps(), ex.now(),
+        slot.onRunaway = f -> abandon.accept(new Result(schedule, ex.steps(), ex.now(),
                 ex.trace.hash(), ex.trace, f, null));
         slot.execution = ex;
         try {

@@ -34,7 +34,7 @@ class FailureModesTest {
         assertThat(f.getMessage())
                 .contains("seed       " + seed)
                 .contains("strategy   random")
-                .contains("Simulation.run(body, " + seed + "L")
+                .contains("Simulation.run(body, Schedule.parse(\"seed=" + seed + " strategy=random")
                 .contains("-Dtrellis.seed=" + seed);
     }
 
