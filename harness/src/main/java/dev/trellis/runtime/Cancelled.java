@@ -11,4 +11,13 @@ public final class Cancelled extends Error {
     public Cancelled(String message) {
         super(message);
     }
+
+    /**
+     * Whether this cancellation is still on its way to the scope that will absorb it; false once
+     * a scope absorbed it (it may still ride along as a suppressed exception of a real failure).
+     */
+    // stub until the nursery-semantics change lands
+    boolean isPending() {
+        return true;
+    }
 }
