@@ -70,7 +70,7 @@ HANDWRITTEN = [
             scope("s3", sleep(8), shield=True),
             deadline_ms=2)],
      outcome_is(end_ms=4, s1=True, s2=False, n1=False)),
-    ("issue-4 a child cancelled through an inner nursery's exit does not run on",
+    ("issue-4 a child cancelled while it waits in an inner nursery exit does not run on",
      [nursery("n1", start("t1", "n1",
                           nursery("n2", start("t2", "n2", sleep(1), cancel("n1"))),
                           mark("after")))],
