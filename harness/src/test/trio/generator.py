@@ -10,7 +10,7 @@ programs where they still do, or where trio's schedules disagree.
 """
 import random
 
-MAX_DEPTH = 4  # nesting of scopes, fail-afters and nurseries
+MAX_DEPTH = 4  # scopes, fail-afters and nurseries nest at most this deep
 
 
 class Ctx:
@@ -22,6 +22,8 @@ class Ctx:
     """
 
     def __init__(self, depth, labels, nurseries):
+        # depth counts the scopes, fail-afters and nurseries the code is written in, whichever
+        # nursery its task was started into.
         self.depth = depth
         self.labels = labels
         self.nurseries = nurseries
@@ -96,7 +98,7 @@ class Generator:
         inner = ctx.inside(label, is_nursery=True)
         self.child_ctx[label] = inner
         self.budget -= 1
-        body = [self.start(label) for _ in range(self.rng.randint(1, 4))]
+        body = [self.start(label, inner.depth) for _ in range(self.rng.randint(1, 4))]
         r = self.rng.random()
         if r < 0.15:
             body += [self.sleep(), self.boom()]  # the block raises while children run
@@ -135,7 +137,8 @@ class Generator:
         label = self.name("f")
         inner = ctx.inside(label)
         self.budget -= 1
-        body = self.nursery(inner) if self.rng.random() < 0.8 else [self.sleep()]
+        deep = inner.depth >= MAX_DEPTH
+        body = self.nursery(inner) if not deep and self.rng.random() < 0.8 else [self.sleep()]
         out = [{"failAfter": label, "timeout": self.micros(), "body": body}]
         if self.rng.random() < 0.5:
             out.append(self.mark("after_" + label))
@@ -143,10 +146,12 @@ class Generator:
 
     failAfter = fail_after
 
-    def start(self, into):
+    def start(self, into, depth):
+        """A child of nursery {into}, written at nesting {depth}: it may name what {into} may, plus {into}."""
         self.budget -= 1
         name = self.name("t")
-        return {"start": name, "into": into, "body": self.child_body(self.child_ctx[into])}
+        task = self.child_ctx[into]
+        return {"start": name, "into": into, "body": self.child_body(Ctx(depth, task.labels, task.nurseries))}
 
     # ---- children ----
 
@@ -158,6 +163,8 @@ class Generator:
             kind = self.rng.choices(
                 ["sleep", "cancel", "raise", "mark", "shielded", "deadline", "nested", "sibling"],
                 [2, 3, 2, 2, 3, 1, 2, 1])[0]
+            if kind in ("shielded", "deadline") and ctx.depth >= MAX_DEPTH:
+                kind = "sleep"
             if kind == "sleep":
                 body.append(self.sleep())
             elif kind == "cancel":
@@ -178,7 +185,7 @@ class Generator:
             elif kind == "nested":
                 body += self.compound(ctx)
             elif ctx.nurseries:  # start a sibling into this or an outer nursery
-                body.append(self.start(self.rng.choice(ctx.nurseries)))
+                body.append(self.start(self.rng.choice(ctx.nurseries), ctx.depth))
         if not body:
             body.append(self.sleep())
         elif self.rng.random() < 0.3:
