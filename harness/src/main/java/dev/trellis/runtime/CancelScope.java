@@ -135,6 +135,13 @@ public final class CancelScope {
             cancelledCaught = true;
             return escaping instanceof Cancelled ? null : escaping;
         }
+        // The cancellations met in one nursery are one group in trio: the first leaves for the
+        // scope it belongs to and stands for the rest, which no scope must count again.
+        for (Cancelled c : beside) {
+            if (c != first) {
+                c.absorb();
+            }
+        }
         if (escaping == null) {
             return first;
         }
