@@ -12,6 +12,7 @@ import dev.trellis.runtime.TrioProgram.Stmt;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -242,7 +243,7 @@ final class TrioModel {
             List<Task> batch = runq;
             runq = new ArrayList<>();
             if (batchOrder != null) {
-                java.util.Collections.shuffle(batch, batchOrder);
+                Collections.shuffle(batch, batchOrder);
             }
             for (Task t : batch) {
                 step(t);
@@ -270,7 +271,8 @@ final class TrioModel {
     // ---- cancellation -------------------------------------------------------------------------
 
     // CancelScope.cancel: idempotent; sets cancel_called, then recalculate() calls the abort function of every
-    // task blocked under a newly cancelled status, synchronously, before cancel() returns.
+    // task blocked under a newly cancelled status, synchronously, before cancel() returns. Trying every task
+    // reaches the same ones: a blocked task keeps its abort function only while it is not effectively cancelled.
     private void cancel(Scope s) {
         if (s.cancelCalled) {
             return;
@@ -377,6 +379,15 @@ final class TrioModel {
         checkNurseryClosed(n);
     }
 
+    private static <T> T entered(Map<String, T> byLabel, String label) {
+        T t = byLabel.get(label);
+        if (t == null) {
+            throw new IllegalArgumentException("no scope or nursery labelled " + label + " was entered before this "
+                    + "statement: a program may only name one around it");
+        }
+        return t;
+    }
+
     // ---- one task step ------------------------------------------------------------------------
 
     /** Runs {@code t} from where it suspended until it blocks, yields or exits. */
@@ -433,7 +444,7 @@ final class TrioModel {
                     }
                     case Mark x -> marks.add(x.name() + "@" + now);
                     case Raise x -> exc = new Leaf(x.name());
-                    case Cancel x -> cancel(scopesByLabel.get(x.label()));
+                    case Cancel x -> cancel(entered(scopesByLabel, x.label()));
                     case TrioProgram.Scope x -> {
                         Scope sc = newScope(t.status(), x.shield(), x.deadline() < 0 ? INF : now + x.deadline());
                         scopesByLabel.put(x.label(), sc);
@@ -456,7 +467,7 @@ final class TrioModel {
                     case Start x -> {
                         // start_soon → spawn_impl: refused once closed; the child joins the nursery's cancel status
                         // and is scheduled; the parent goes on without a checkpoint.
-                        Nursery n = nurseriesByLabel.get(x.into());
+                        Nursery n = entered(nurseriesByLabel, x.into());
                         if (n.closed) {
                             throw new IllegalStateException("Nursery is closed to new arrivals: " + x.into());
                         }
