@@ -1,0 +1,393 @@
+package dev.trellis.runtime;
+
+import dev.trellis.runtime.TrioProgram.Cancel;
+import dev.trellis.runtime.TrioProgram.FailAfter;
+import dev.trellis.runtime.TrioProgram.Mark;
+import dev.trellis.runtime.TrioProgram.NurseryBlock;
+import dev.trellis.runtime.TrioProgram.Outcome;
+import dev.trellis.runtime.TrioProgram.Raise;
+import dev.trellis.runtime.TrioProgram.Sleep;
+import dev.trellis.runtime.TrioProgram.Start;
+import dev.trellis.runtime.TrioProgram.Stmt;
+import dev.trellis.runtime.spi.ExecutionAborted;
+import dev.trellis.sim.Result;
+import dev.trellis.sim.SimConfig;
+import dev.trellis.sim.Simulation;
+import dev.trellis.sim.Sims;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Random {@link TrioProgram}s × seeds × strategies: Trellis's simulator must do what trio does,
+ * as {@link TrioModel} (checked against trio itself by {@link TrioModelTest}) predicts: the same
+ * marks at the same times (which code ran, and when), the same {@code cancelled_caught} for every
+ * scope, fail-after and nursery, the same escaping failures, the same end time.
+ *
+ * <p>Programs are tie-free by construction: the i-th timed statement (sleep, deadline, timeout)
+ * lasts a whole number of {@value #UNIT} µs units plus 2^i µs. A time in a run is a sum of the
+ * durations along one causal chain, and two different chains have different sums, so two events
+ * meet at one instant only when one causes the other (a cancel waking its tasks). A started child
+ * sleeps before anything else, so it never acts at the instant it was started. Should a program
+ * still leave its outcome to the order trio happens to run a batch of woken tasks in, it has no one
+ * right answer and is skipped; the model, run with shuffled batches, tells (none in 5,000 tries).
+ *
+ * <p>Cost: {@value #TRIES} programs, one seed each, about 12 s; {@code -Dtrellis.budget=N} runs N
+ * seeds per program.
+ */
+class TrioProgramProperties {
+    static final int TRIES = 8_000;
+    /** One unit of program time, µs; larger than the sum of all the 2^i offsets. */
+    static final long UNIT = 100_000;
+    /** Timed statements per program that get a unique offset; any more become marks. */
+    static final int MAX_TIMED = 16;
+    /** Shuffled batch orders the model is run with to tell whether a program's outcome is schedule-proof. */
+    static final int SHUFFLES = 6;
+
+    // maxDiscardRatio = 1: jqwik fails the property if more programs are skipped as schedule-dependent than run.
+    @Property(tries = TRIES, maxDiscardRatio = 1)
+    void trellisDoesWhatTrioDoes(@ForAll("programs") Program program, @ForAll long seed,
+                                 @ForAll("strategies") String strategy) {
+        Outcome expected = TrioModel.run(program.stmts());
+        for (long s = 0; s < SHUFFLES; s++) {
+            Assume.that(TrioModel.run(program.stmts(), s).equals(expected));
+        }
+        // Each try runs the program under budget() seeds: -Dtrellis.budget=N explores N times more.
+        for (long k = 0; k < Sims.budget(); k++) {
+            checkOneSeed(program, expected, seed + k, strategy);
+        }
+    }
+
+    private static void checkOneSeed(Program program, Outcome expected, long seed, String strategy) {
+        Outcome[] actual = new Outcome[1];
+        Result r = Simulation.run(() -> actual[0] = new OnTrellis().main(program.stmts()), seed,
+                SimConfig.defaults().withStrategy(strategy));
+        if (r.failure() != null || !expected.equals(actual[0])) {
+            StringBuilder b = new StringBuilder("Trellis does not do what trio does with this program\n");
+            b.append("  program  ").append(program).append('\n');
+            b.append("  trio     ").append(expected).append("   (TrioModel)\n");
+            b.append("  trellis  ").append(actual[0]).append('\n');
+            if (actual[0] != null) {
+                differences(expected, actual[0], b);
+            }
+            if (r.failure() != null) {
+                b.append("  the simulator stopped the run: ").append(r.failure().getMessage()).append('\n');
+            }
+            b.append("  replay   Simulation.run(body, ").append(seed).append("L, SimConfig.defaults().withStrategy(\"")
+                    .append(strategy).append("\"))\n");
+            b.append("  trio     python3 harness/src/test/trio/oracle.py run '").append(program).append("'");
+            throw new AssertionError(b.toString());
+        }
+    }
+
+    private static void differences(Outcome trio, Outcome trellis, StringBuilder b) {
+        if (!trio.marks().equals(trellis.marks())) {
+            b.append("  marks differ:  trio ").append(trio.marks()).append(", trellis ").append(trellis.marks()).append('\n');
+        }
+        if (!trio.caught().equals(trellis.caught())) {
+            b.append("  caught differ: trio ").append(trio.caught()).append(", trellis ").append(trellis.caught()).append('\n');
+        }
+        if (!trio.errors().equals(trellis.errors())) {
+            b.append("  errors differ: trio ").append(trio.errors()).append(", trellis ").append(trellis.errors()).append('\n');
+        }
+        if (trio.end() != trellis.end()) {
+            b.append("  end differs:   trio ").append(trio.end()).append(" µs, trellis ").append(trellis.end()).append(" µs\n");
+        }
+    }
+
+    // ---- running a program on Trellis ---------------------------------------------------------
+
+    /**
+     * A program on Trellis's public API, recording its {@link Outcome} as trio's oracle records
+     * trio's. A minimal runner until {@code OnTrellis} (branch {@code oracle}) lands; the two should
+     * then become one. A nursery's {@code caught} is read from {@code nursery.cancelScope()} after
+     * {@code open} ends; fail-after is {@code open} + deadline + "TooSlow if the scope caught a
+     * Cancelled", as trio's {@code fail_at} is, because {@code CancelScope.failAfter} hides its scope.
+     */
+    static final class OnTrellis {
+        /** What {@code {"raise": name}} throws, as trio's oracle raises {@code Boom(name)}. */
+        static final class Boom extends RuntimeException {
+            Boom(String name) {
+                super(name, null, true, false);
+            }
+        }
+
+        private final List<String> marks = new ArrayList<>();
+        private final Map<String, Boolean> caught = new TreeMap<>();
+
+        Outcome main(List<Stmt> program) {
+            List<String> errors = new ArrayList<>();
+            try {
+                block(program, Map.of());
+            } catch (ExecutionAborted e) {
+                throw e; // the harness is tearing the execution down: not the program's outcome
+            } catch (Throwable t) {
+                flatten(t, errors);
+            }
+            return new Outcome(marks, caught, errors, micros());
+        }
+
+        private void block(List<Stmt> body, Map<String, Object> env) throws Exception {
+            for (Stmt s : body) {
+                switch (s) {
+                    case Sleep x -> Trellis.sleep(Duration.ofNanos(x.micros() * 1_000));
+                    case Mark x -> marks.add(x.name() + "@" + micros());
+                    case Raise x -> throw new Boom(x.name());
+                    case Cancel x -> {
+                        Object target = env.get(x.label());
+                        (target instanceof Nursery n ? n.cancelScope() : (CancelScope) target).cancel();
+                    }
+                    case TrioProgram.Scope x -> scope(x.label(), x.deadline(), x.shield(), x.body(), env);
+                    case FailAfter x -> {
+                        CancelScope cs = scope(x.label(), x.timeout(), false, x.body(), env);
+                        if (cs.cancelledCaught()) {
+                            throw new TooSlow(Duration.ofNanos(x.timeout() * 1_000));
+                        }
+                    }
+                    case NurseryBlock x -> {
+                        Nursery[] held = new Nursery[1];
+                        try {
+                            Nursery.open(n -> {
+                                held[0] = n;
+                                block(x.body(), with(env, x.label(), n));
+                            });
+                        } finally {
+                            if (held[0] != null) {
+                                caught.put(x.label(), held[0].cancelScope().cancelledCaught());
+                            }
+                        }
+                    }
+                    case Start x -> {
+                        Nursery n = (Nursery) env.get(x.into());
+                        n.start(x.name(), () -> block(x.body(), env));
+                    }
+                }
+            }
+        }
+
+        private CancelScope scope(String label, long deadline, boolean shield, List<Stmt> body,
+                                  Map<String, Object> env) throws Exception {
+            CancelScope[] held = new CancelScope[1];
+            CancelScope.Block b = cs -> {
+                held[0] = cs;
+                if (deadline >= 0) {
+                    cs.setDeadline(Trellis.now().plusNanos(deadline * 1_000));
+                }
+                block(body, with(env, label, cs));
+            };
+            try {
+                return shield ? CancelScope.openShielded(b) : CancelScope.open(b);
+            } finally {
+                if (held[0] != null) {
+                    caught.put(label, held[0].cancelledCaught());
+                }
+            }
+        }
+
+        private static Map<String, Object> with(Map<String, Object> env, String label, Object o) {
+            Map<String, Object> m = new HashMap<>(env);
+            m.put(label, o);
+            return m;
+        }
+
+        private static long micros() {
+            return Math.round(Trellis.now().toNanos() / 1_000.0);
+        }
+
+        /** The leaves of what escaped: the throwable and, recursively, what it carries as suppressed. */
+        private static void flatten(Throwable t, List<String> out) {
+            out.add(switch (t) {
+                case Boom b -> b.getMessage();
+                case TooSlow x -> "TooSlow";
+                case Cancelled x -> "Cancelled";
+                default -> "?" + t;
+            });
+            for (Throwable s : t.getSuppressed()) {
+                flatten(s, out);
+            }
+        }
+    }
+
+    // ---- programs -----------------------------------------------------------------------------
+
+    /** A generated program; prints as the JSON trio's oracle reads. */
+    record Program(List<Stmt> stmts) {
+        @Override
+        public String toString() {
+            return TrioProgram.text(stmts);
+        }
+    }
+
+    /** What the generator chooses; labels, unique times and the targets of cancel and start come after. */
+    sealed interface Shape {}
+
+    record SSleep(int units) implements Shape {}
+
+    record SMark() implements Shape {}
+
+    record SRaise() implements Shape {}
+
+    /** Cancels the {@code pick}-th (mod how many) scope or nursery around it. */
+    record SCancel(int pick) implements Shape {}
+
+    /** {@code deadline} in units, -1 for none. */
+    record SScope(int deadline, boolean shield, List<Shape> body) implements Shape {}
+
+    record SFailAfter(int timeout, List<Shape> body) implements Shape {}
+
+    record SNursery(List<Shape> body) implements Shape {}
+
+    /** Starts a task, which first sleeps {@code units}, into the {@code pick}-th nursery that outlives it. */
+    record SStart(int pick, int units, List<Shape> body) implements Shape {}
+
+    @Provide
+    Arbitrary<String> strategies() {
+        return Arbitraries.of("random", "pct:2", "pct:3");
+    }
+
+    @Provide
+    Arbitrary<Program> programs() {
+        // Half the programs are one nursery around everything, as most concurrent programs are.
+        Arbitrary<List<Shape>> shapes = Arbitraries.oneOf(block(3, Where.ELSEWHERE),
+                block(3, Where.NURSERY_BODY).map(b -> List.<Shape>of(new SNursery(b))));
+        return shapes.map(b -> new Program(new Namer().block(b, List.of(), List.of())));
+    }
+
+    /** Where a block is, which decides how likely it is to start children. */
+    enum Where { NURSERY_BODY, CHILD_BODY, ELSEWHERE }
+
+    private Arbitrary<List<Shape>> block(int depth, Where where) {
+        return Arbitraries.lazy(() -> statement(depth, where)).list().ofMinSize(1).ofMaxSize(3);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Arbitrary<Shape> statement(int depth, Where where) {
+        Arbitrary<Integer> units = Arbitraries.integers().between(0, 12);
+        Arbitrary<Integer> pick = Arbitraries.integers().between(0, 5);
+        List<Tuple.Tuple2<Integer, Arbitrary<? extends Shape>>> choices = new ArrayList<>(List.of(
+                Tuple.of(4, units.map(SSleep::new)),
+                Tuple.of(2, Arbitraries.just(new SMark())),
+                Tuple.of(1, Arbitraries.just(new SRaise())),
+                Tuple.of(3, pick.map(SCancel::new))));
+        if (depth > 0) {
+            // Scopes (with deadlines and shields) and fail-afters wrap nurseries; nursery bodies mostly start
+            // children, which sleep first and then cancel, raise, start siblings into outer nurseries, or
+            // mark, often while the parent already waits in the nursery's exit.
+            Arbitrary<Integer> deadline = units.injectNull(0.5).map(d -> d == null ? -1 : d);
+            Arbitrary<Boolean> shield = Arbitraries.integers().between(0, 9).map(x -> x < 3);
+            int starts = switch (where) {
+                case NURSERY_BODY -> 10;
+                case CHILD_BODY -> 3;
+                case ELSEWHERE -> 1;
+            };
+            choices.add(Tuple.of(3, Combinators.combine(deadline, shield, block(depth - 1, Where.ELSEWHERE)).as(SScope::new)));
+            choices.add(Tuple.of(1, Combinators.combine(units, block(depth - 1, Where.ELSEWHERE)).as(SFailAfter::new)));
+            choices.add(Tuple.of(5, block(depth - 1, Where.NURSERY_BODY).map(SNursery::new)));
+            choices.add(Tuple.of(starts, Combinators.combine(pick, units, block(depth - 1, Where.CHILD_BODY)).as(SStart::new)));
+        }
+        return Arbitraries.frequencyOf(choices.toArray(Tuple.Tuple2[]::new));
+    }
+
+    /**
+     * Turns shapes into a program: unique labels, the 2^i µs offsets that make it tie-free, a mark
+     * after every scope and nursery (so what ran after it shows), and the targets of cancels (a label
+     * around the statement, perhaps across starts) and starts (a nursery that outlives the starter:
+     * the innermost around it, or one enclosing the nursery it was itself started into).
+     */
+    static final class Namer {
+        private int labels;
+        private int marks;
+        private int errors;
+        private int timed;
+
+        /** @param around labels lexically around the block; open nurseries that outlive the code running it */
+        List<Stmt> block(List<Shape> shapes, List<String> around, List<Open> open) {
+            List<Stmt> out = new ArrayList<>();
+            for (Shape s : shapes) {
+                out.add(statement(s, around, open));
+                if (s instanceof SScope || s instanceof SFailAfter || s instanceof SNursery) {
+                    out.add(mark());
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        /** A nursery, with the nurseries that outlive it. */
+        record Open(String label, List<Open> outer) {}
+
+        private Stmt statement(Shape s, List<String> around, List<Open> open) {
+            return switch (s) {
+                case SSleep x -> {
+                    long d = duration(x.units());
+                    yield d < 0 ? mark() : new Sleep(d);
+                }
+                case SMark x -> mark();
+                case SRaise x -> new Raise("E" + ++errors);
+                case SCancel x -> around.isEmpty() ? mark() : new Cancel(around.get(x.pick() % around.size()));
+                case SScope x -> {
+                    String l = "s" + ++labels;
+                    long d = x.deadline() < 0 ? -1 : duration(x.deadline());
+                    yield new TrioProgram.Scope(l, d, x.shield(), block(x.body(), plus(around, l), open));
+                }
+                case SFailAfter x -> {
+                    String l = "f" + ++labels;
+                    long d = duration(x.timeout());
+                    if (d < 0) {
+                        yield mark();
+                    }
+                    yield new FailAfter(l, d, block(x.body(), plus(around, l), open));
+                }
+                case SNursery x -> {
+                    String l = "n" + ++labels;
+                    yield new NurseryBlock(l, block(x.body(), plus(around, l), plus(open, new Open(l, open))));
+                }
+                case SStart x -> {
+                    if (open.isEmpty()) {
+                        yield mark();
+                    }
+                    // pick 0 (what shrinking heads for) is the innermost; others reach outward to start a sibling
+                    // of an ancestor.
+                    Open into = open.get(open.size() - 1 - x.pick() % open.size());
+                    String name = "t" + ++labels;
+                    List<Stmt> body = new ArrayList<>();
+                    long d = duration(x.units());
+                    if (d >= 0) {
+                        body.add(new Sleep(d));
+                    }
+                    body.addAll(block(x.body(), around, plus(into.outer(), into)));
+                    yield new Start(name, into.label(), List.copyOf(body));
+                }
+            };
+        }
+
+        /** units × UNIT + 2^i µs for the i-th timed statement; -1 once the offsets are used up. */
+        private long duration(int units) {
+            if (timed == MAX_TIMED) {
+                return -1;
+            }
+            return units * UNIT + (1L << timed++);
+        }
+
+        private Mark mark() {
+            return new Mark("m" + ++marks);
+        }
+
+        private static <T> List<T> plus(List<T> list, T t) {
+            List<T> out = new ArrayList<>(list);
+            out.add(t);
+            return List.copyOf(out);
+        }
+    }
+}
