@@ -9,7 +9,6 @@ import dev.trellis.runtime.TrioProgram.Raise;
 import dev.trellis.runtime.TrioProgram.Sleep;
 import dev.trellis.runtime.TrioProgram.Start;
 import dev.trellis.runtime.TrioProgram.Stmt;
-import dev.trellis.runtime.spi.ExecutionAborted;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
@@ -23,12 +22,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Random {@link TrioProgram}s × seeds × strategies: Trellis's simulator must do what trio does,
@@ -71,9 +66,9 @@ class TrioProgramProperties {
     }
 
     private static void checkOneSeed(Program program, Outcome expected, long seed, String strategy) {
-        Outcome[] actual = new Outcome[1];
-        Result r = Simulation.run(() -> actual[0] = new OnTrellis().main(program.stmts()), seed,
-                SimConfig.defaults().withStrategy(strategy));
+        OnTrellis.Run run = OnTrellis.simulate(program.stmts(), seed, SimConfig.defaults().withStrategy(strategy));
+        Outcome[] actual = {run.outcome()};
+        Result r = run.result();
         if (r.failure() != null || !expected.equals(actual[0])) {
             StringBuilder b = new StringBuilder("Trellis does not do what trio does with this program\n");
             b.append("  program  ").append(program).append('\n');
@@ -85,8 +80,7 @@ class TrioProgramProperties {
             if (r.failure() != null) {
                 b.append("  the simulator stopped the run: ").append(r.failure().getMessage()).append('\n');
             }
-            b.append("  replay   Simulation.run(body, ").append(seed).append("L, SimConfig.defaults().withStrategy(\"")
-                    .append(strategy).append("\"))\n");
+            b.append("  replay   Simulation.run(body, Schedule.parse(\"").append(r.schedule()).append("\"))\n");
             b.append("  trio     python3 harness/src/test/trio/oracle.py run '").append(program).append("'");
             throw new AssertionError(b.toString());
         }
@@ -104,119 +98,6 @@ class TrioProgramProperties {
         }
         if (trio.end() != trellis.end()) {
             b.append("  end differs:   trio ").append(trio.end()).append(" µs, trellis ").append(trellis.end()).append(" µs\n");
-        }
-    }
-
-    // ---- running a program on Trellis ---------------------------------------------------------
-
-    /**
-     * A program on Trellis's public API, recording its {@link Outcome} as trio's oracle records
-     * trio's. A minimal runner until {@code OnTrellis} (branch {@code oracle}) lands; the two should
-     * then become one. A nursery's {@code caught} is read from {@code nursery.cancelScope()} after
-     * {@code open} ends; fail-after is {@code open} + deadline + "TooSlow if the scope caught a
-     * Cancelled", as trio's {@code fail_at} is, because {@code CancelScope.failAfter} hides its scope.
-     */
-    static final class OnTrellis {
-        /** What {@code {"raise": name}} throws, as trio's oracle raises {@code Boom(name)}. */
-        static final class Boom extends RuntimeException {
-            Boom(String name) {
-                super(name, null, true, false);
-            }
-        }
-
-        private final List<String> marks = new ArrayList<>();
-        private final Map<String, Boolean> caught = new TreeMap<>();
-
-        Outcome main(List<Stmt> program) {
-            List<String> errors = new ArrayList<>();
-            try {
-                block(program, Map.of());
-            } catch (ExecutionAborted e) {
-                throw e; // the harness is tearing the execution down: not the program's outcome
-            } catch (Throwable t) {
-                flatten(t, errors);
-            }
-            return new Outcome(marks, caught, errors, micros());
-        }
-
-        private void block(List<Stmt> body, Map<String, Object> env) throws Exception {
-            for (Stmt s : body) {
-                switch (s) {
-                    case Sleep x -> Trellis.sleep(Duration.ofNanos(x.micros() * 1_000));
-                    case Mark x -> marks.add(x.name() + "@" + micros());
-                    case Raise x -> throw new Boom(x.name());
-                    case Cancel x -> {
-                        Object target = env.get(x.label());
-                        (target instanceof Nursery n ? n.cancelScope() : (CancelScope) target).cancel();
-                    }
-                    case TrioProgram.Scope x -> scope(x.label(), x.deadline(), x.shield(), x.body(), env);
-                    case FailAfter x -> {
-                        CancelScope cs = scope(x.label(), x.timeout(), false, x.body(), env);
-                        if (cs.cancelledCaught()) {
-                            throw new TooSlow(Duration.ofNanos(x.timeout() * 1_000));
-                        }
-                    }
-                    case NurseryBlock x -> {
-                        Nursery[] held = new Nursery[1];
-                        try {
-                            Nursery.open(n -> {
-                                held[0] = n;
-                                block(x.body(), with(env, x.label(), n));
-                            });
-                        } finally {
-                            if (held[0] != null) {
-                                caught.put(x.label(), held[0].cancelScope().cancelledCaught());
-                            }
-                        }
-                    }
-                    case Start x -> {
-                        Nursery n = (Nursery) env.get(x.into());
-                        n.start(x.name(), () -> block(x.body(), env));
-                    }
-                }
-            }
-        }
-
-        private CancelScope scope(String label, long deadline, boolean shield, List<Stmt> body,
-                                  Map<String, Object> env) throws Exception {
-            CancelScope[] held = new CancelScope[1];
-            CancelScope.Block b = cs -> {
-                held[0] = cs;
-                if (deadline >= 0) {
-                    cs.setDeadline(Trellis.now().plusNanos(deadline * 1_000));
-                }
-                block(body, with(env, label, cs));
-            };
-            try {
-                return shield ? CancelScope.openShielded(b) : CancelScope.open(b);
-            } finally {
-                if (held[0] != null) {
-                    caught.put(label, held[0].cancelledCaught());
-                }
-            }
-        }
-
-        private static Map<String, Object> with(Map<String, Object> env, String label, Object o) {
-            Map<String, Object> m = new HashMap<>(env);
-            m.put(label, o);
-            return m;
-        }
-
-        private static long micros() {
-            return Math.round(Trellis.now().toNanos() / 1_000.0);
-        }
-
-        /** The leaves of what escaped: the throwable and, recursively, what it carries as suppressed. */
-        private static void flatten(Throwable t, List<String> out) {
-            out.add(switch (t) {
-                case Boom b -> b.getMessage();
-                case TooSlow x -> "TooSlow";
-                case Cancelled x -> "Cancelled";
-                default -> "?" + t;
-            });
-            for (Throwable s : t.getSuppressed()) {
-                flatten(s, out);
-            }
         }
     }
 
