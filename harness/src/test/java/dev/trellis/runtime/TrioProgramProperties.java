@@ -11,7 +11,6 @@ import dev.trellis.runtime.TrioProgram.Start;
 import dev.trellis.runtime.TrioProgram.Stmt;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
-import dev.trellis.sim.Simulation;
 import dev.trellis.sim.Sims;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
