@@ -384,28 +384,8 @@ public abstract class Kernel {
             if (t.state == Task.State.PARKED && t.cancellableWait) {
                 t.wokenByCancel = true;
                 wake(t);
-            } else if (t.cancelHook != null) {
-                // Blocked in real I/O, outside the kernel: the hook (closing the socket) ends the wait.
-                Runnable hook = t.cancelHook;
-                t.cancelHook = null;
-                hook.run();
             }
         }
-    }
-
-    /**
-     * Sets what cancels the current task's wait when it blocks outside the kernel (real I/O):
-     * usually closing the socket. Returns the previous hook; pass null to clear.
-     */
-    public Runnable setCancelHook(Runnable hook) {
-        Task task = current("setCancelHook");
-        Runnable previous = task.cancelHook;
-        task.cancelHook = hook;
-        if (hook != null && Scope.effectiveCancel(task.innermost) != null) {
-            task.cancelHook = null;
-            hook.run();
-        }
-        return previous;
     }
 
     /** Sets or moves a scope's deadline (ns, engine time); a past deadline cancels at once. */

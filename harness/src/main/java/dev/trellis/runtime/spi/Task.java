@@ -38,7 +38,6 @@ public final class Task {
     String waitingOn;
     boolean cancellableWait;
     boolean wokenByCancel;
-    Runnable cancelHook;
     long clearAtEpoch = -1;
     Scope clearForScope;
     Throwable failure;
