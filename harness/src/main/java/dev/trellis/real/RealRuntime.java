@@ -101,7 +101,7 @@ public final class RealRuntime extends Kernel {
     @Override
     public dev.trellis.runtime.Network network() {
         if (network == null) {
-            network = new TcpNetwork(this, io, TcpNetwork.SYSTEM_RESOLVER);
+            network = new TcpNetwork(this, io, TcpNetwork.SYSTEM_RESOLVER, 0);
         }
         return network;
     }
@@ -111,9 +111,12 @@ public final class RealRuntime extends Kernel {
         return random.nextLong(bound);
     }
 
-    /** A network over this runtime's sockets that resolves names with {@code resolver}; for tests. */
-    TcpNetwork networkResolvingWith(TcpNetwork.Resolver resolver) {
-        return new TcpNetwork(this, io, resolver);
+    /**
+     * For tests: a network over this runtime's sockets that resolves names with {@code resolver}
+     * and, unless {@code socketBufferBytes} is 0, sizes every socket's buffers to it.
+     */
+    TcpNetwork network(TcpNetwork.Resolver resolver, int socketBufferBytes) {
+        return new TcpNetwork(this, io, resolver, socketBufferBytes);
     }
 
     private void loop() {

@@ -57,11 +57,14 @@ final class TcpNetwork implements Network {
     private final Kernel kernel;
     private final IoPoller io;
     private final Resolver resolver;
+    /** SO_SNDBUF and SO_RCVBUF of every socket, or 0 for the system's (autotuned) sizes. */
+    private final int socketBufferBytes;
 
-    TcpNetwork(Kernel kernel, IoPoller io, Resolver resolver) {
+    TcpNetwork(Kernel kernel, IoPoller io, Resolver resolver, int socketBufferBytes) {
         this.kernel = kernel;
         this.io = io;
         this.resolver = resolver;
+        this.socketBufferBytes = socketBufferBytes;
     }
 
     @Override
@@ -72,6 +75,9 @@ final class TcpNetwork implements Network {
             channel = ServerSocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (socketBufferBytes > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);   // accepted sockets inherit it
+            }
             channel.bind(new InetSocketAddress(ip, address.port()), 1024);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             return new TcpListener(channel, new Address(address.host(), port));
@@ -92,8 +98,7 @@ final class TcpNetwork implements Network {
         boolean connected = false;
         try {
             channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            configure(channel);
             if (!channel.connect(new InetSocketAddress(ip, address.port()))) {
                 while (!channel.finishConnect()) {
                     io.await(channel, SelectionKey.OP_CONNECT, "connect to " + where);
@@ -135,6 +140,15 @@ final class TcpNetwork implements Network {
         return addresses(host).get(0);
     }
 
+    private void configure(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (socketBufferBytes > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
+        }
+    }
+
     static void closeQuietly(AutoCloseable c) {
         try {
             c.close();
@@ -164,8 +178,7 @@ final class TcpNetwork implements Network {
                 try {
                     s = channel.accept();
                     if (s != null) {
-                        s.configureBlocking(false);
-                        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        configure(s);
                         return new TcpStream(s, String.valueOf(s.getRemoteAddress()));
                     }
                 } catch (IOException e) {
