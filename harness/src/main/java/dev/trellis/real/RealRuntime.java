@@ -2,15 +2,20 @@ package dev.trellis.real;
 
 import dev.trellis.runtime.spi.Kernel;
 
+import java.util.ArrayDeque;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The real runtime: tasks are virtual threads whose continuations all run on one platform
  * carrier thread, in the order they become ready, so code between two checkpoints never
  * interleaves with another task (trio's guarantee). Time is the system clock; I/O is real.
+ *
+ * <p>The loop runs tasks in batches, as trio's does: every continuation ready when a batch
+ * begins, then one poll of the sockets ({@link IoPoller}), which wakes the tasks whose sockets
+ * are ready. When nothing is ready the poll itself is the wait, up to the next timer; a
+ * continuation handed in by another thread (a JDK timer, say) interrupts it.
  *
  * {@snippet :
  * String reply = RealRuntime.run(() -> {
@@ -20,9 +25,23 @@ import java.util.concurrent.TimeUnit;
  * }
  */
 public final class RealRuntime extends Kernel {
-    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    /**
+     * A poll of the sockets is overdue after this long, even while tasks stay ready without a
+     * break, so a task checkpointing in a loop yields to socket readiness within about this.
+     */
+    private static final long POLL_AT_LEAST_EVERY_NANOS = 100_000;
+
+    /** Continuations handed in; any thread may add (tasks on the carrier, JDK helper threads). */
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** The batch being run; the carrier's alone. */
+    private final ArrayDeque<Runnable> batch = new ArrayDeque<>();
     private final long origin = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom();
+    private final IoPoller io = new IoPoller(this);
+    /** True while the loop may block in a poll: a submission must then wake it. */
+    private volatile boolean polling;
+    private long lastPoll;
+    private Throwable loopFailure;
 
     private RealRuntime() {}
 
@@ -38,6 +57,9 @@ public final class RealRuntime extends Kernel {
         Thread carrier = new Thread(rt::loop, "trellis-carrier");
         carrier.start();
         carrier.join();
+        if (rt.loopFailure != null) {
+            throw new IllegalStateException("the real runtime's loop failed: " + rt.loopFailure, rt.loopFailure);
+        }
         Throwable failure = root.failure();
         if (failure instanceof Exception e) {
             throw e;
@@ -53,6 +75,11 @@ public final class RealRuntime extends Kernel {
     @Override
     protected void submit(Runnable continuation) {
         queue.add(continuation);
+        // Read after the add: either the loop sees the continuation before it blocks, or this
+        // sees it polling and ends the poll (both fields are volatile, so one of the two holds).
+        if (polling) {
+            io.wakeup();
+        }
     }
 
     @Override
@@ -62,7 +89,11 @@ public final class RealRuntime extends Kernel {
 
     @Override
     protected boolean othersWaiting() {
-        return !queue.isEmpty() || timers.nextDeadline() <= nanoTime();
+        if (!batch.isEmpty() || !queue.isEmpty()) {
+            return true;
+        }
+        long now = nanoTime();
+        return timers.nextDeadline() <= now || (io.hasWaiters() && now - lastPoll >= POLL_AT_LEAST_EVERY_NANOS);
     }
 
     private TcpNetwork network;
@@ -70,7 +101,7 @@ public final class RealRuntime extends Kernel {
     @Override
     public dev.trellis.runtime.Network network() {
         if (network == null) {
-            network = new TcpNetwork(this);
+            network = new TcpNetwork(this, io, TcpNetwork.SYSTEM_RESOLVER, 0);
         }
         return network;
     }
@@ -80,26 +111,56 @@ public final class RealRuntime extends Kernel {
         return random.nextLong(bound);
     }
 
+    /**
+     * For tests: a network over this runtime's sockets that resolves names with {@code resolver}
+     * and, unless {@code socketBufferBytes} is 0, sizes every socket's buffers to it.
+     */
+    TcpNetwork network(TcpNetwork.Resolver resolver, int socketBufferBytes) {
+        return new TcpNetwork(this, io, resolver, socketBufferBytes);
+    }
+
     private void loop() {
         try {
             while (live > 0) {
                 fireDueTimers(nanoTime());
-                Runnable next = queue.poll();
-                if (next == null) {
-                    long deadline = timers.nextDeadline();
-                    long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - nanoTime();
-                    if (wait <= 0) {
-                        continue;
-                    }
-                    next = queue.poll(Math.min(wait, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        continue;
-                    }
+                // One batch: what is ready now. What it readies waits for the next batch, after a
+                // poll of the sockets, so tasks that keep each other busy cannot starve them.
+                Runnable next;
+                while ((next = queue.poll()) != null) {
+                    batch.add(next);
                 }
-                next.run();
+                while ((next = batch.poll()) != null) {
+                    next.run();
+                }
+                pollSockets();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            loopFailure = e;
+        } finally {
+            io.close();
         }
+    }
+
+    private void pollSockets() {
+        if (live == 0) {
+            return;
+        }
+        long wait = 0;
+        if (queue.isEmpty()) {
+            long deadline = timers.nextDeadline();
+            wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - nanoTime();
+        }
+        if (wait > 0) {
+            polling = true;
+            if (!queue.isEmpty()) {
+                wait = 0;   // arrived before the flag was up: its submitter did not wake us
+            }
+        }
+        try {
+            io.poll(wait);
+        } finally {
+            polling = false;
+        }
+        lastPoll = nanoTime();
     }
 }

@@ -3,6 +3,7 @@ package dev.trellis.real;
 import dev.trellis.runtime.Address;
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.ConnectException;
 import dev.trellis.runtime.Listener;
@@ -11,69 +12,140 @@ import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.StreamGuard;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Real TCP for the real runtime. Blocking socket calls park the task's virtual thread and free
- * the carrier, so other tasks run meanwhile. Cancelling a task blocked in accept, connect or
- * receive closes the socket (Java has no other way to stop a blocked socket call); the task sees
- * {@code Cancelled}, not a socket error, and the connection is gone.
+ * Real TCP for the real runtime, built as trio builds it: non-blocking NIO channels, and one
+ * selector the runtime's loop polls between batches of tasks ({@link IoPoller}). An operation
+ * that would block registers interest in its socket and parks the task, so other tasks run.
+ *
+ * <p>Cancelling a task that waits in accept, receive or send ends the wait, not the socket: the
+ * task sees {@code Cancelled} and the listener or stream stays usable, so "time out a read, then
+ * retry" works. One exception, as trio warns for {@code send_all}: a sendAll cancelled after part
+ * of its data went out leaves the peer holding an unknown prefix, so the stream's later sends
+ * throw {@link BrokenStreamException}. A connect cancelled before it completes closes its socket.
+ *
+ * <p>Host names are resolved on the carrier by the JDK's blocking resolver: a slow lookup stalls
+ * every task. Connect and listen use the first address {@link #resolve} gives.
  */
 final class TcpNetwork implements Network {
-    private final Kernel kernel;
+    /** Resolves a host name into its addresses, in order; a seam for tests. */
+    @FunctionalInterface
+    interface Resolver {
+        List<InetAddress> resolve(String host) throws UnknownHostException;
+    }
 
-    TcpNetwork(Kernel kernel) {
+    static final Resolver SYSTEM_RESOLVER = host -> List.of(InetAddress.getAllByName(host));
+
+    /**
+     * The most one write hands to the socket. NIO copies a heap buffer's whole remainder into a
+     * temporary direct buffer on every write, so an unsliced 64 MiB send into a full socket
+     * would copy 64 MiB for every few hundred KiB that go out.
+     */
+    private static final int SEND_SLICE = 256 * 1024;
+
+    private final Kernel kernel;
+    private final IoPoller io;
+    private final Resolver resolver;
+    /** SO_SNDBUF and SO_RCVBUF of every socket, or 0 for the system's (autotuned) sizes. */
+    private final int socketBufferBytes;
+
+    TcpNetwork(Kernel kernel, IoPoller io, Resolver resolver, int socketBufferBytes) {
         this.kernel = kernel;
+        this.io = io;
+        this.resolver = resolver;
+        this.socketBufferBytes = socketBufferBytes;
     }
 
     @Override
     public Listener listen(Address address) {
+        InetAddress ip = firstAddress(address.host());
+        ServerSocketChannel channel = null;
         try {
-            ServerSocket ss = new ServerSocket();
-            ss.setReuseAddress(true);
-            ss.bind(new InetSocketAddress(address.host(), address.port()), 1024);
-            return new TcpListener(ss, new Address(address.host(), ss.getLocalPort()));
+            channel = ServerSocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (socketBufferBytes > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);   // accepted sockets inherit it
+            }
+            channel.bind(new InetSocketAddress(ip, address.port()), 1024);
+            int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            return new TcpListener(channel, new Address(address.host(), port));
         } catch (IOException e) {
+            if (channel != null) {
+                closeQuietly(channel);
+            }
             throw new IllegalStateException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public ByteStream connect(Address address) {
-        kernel.checkpointIfCancelled();
-        Socket s = new Socket();
-        Runnable previous = kernel.setCancelHook(() -> closeQuietly(s));
+        kernel.checkpoint();
+        InetAddress ip = firstAddress(address.host());
+        String where = address + (address.host().equals(ip.getHostAddress()) ? "" : " (" + ip.getHostAddress() + ")");
+        SocketChannel channel = null;
+        boolean connected = false;
         try {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(address.host(), address.port()));
-            return new TcpStream(kernel, s);
+            channel = SocketChannel.open();
+            configure(channel);
+            if (!channel.connect(new InetSocketAddress(ip, address.port()))) {
+                while (!channel.finishConnect()) {
+                    io.await(channel, SelectionKey.OP_CONNECT, "connect to " + where);
+                }
+            }
+            connected = true;
+            return new TcpStream(channel, where);
         } catch (IOException e) {
-            closeQuietly(s);
-            kernel.checkpointIfCancelled();
-            throw new ConnectException("cannot connect to " + address + ": " + e.getMessage(), e);
+            throw new ConnectException("cannot connect to " + where + ": " + e.getMessage(), e);
         } finally {
-            kernel.setCancelHook(previous);
+            if (!connected && channel != null) {
+                closeQuietly(channel);   // refused, unreachable or cancelled: the socket is no use
+            }
         }
     }
 
     @Override
     public List<String> resolve(String host) {
+        List<String> out = new ArrayList<>();
+        for (InetAddress a : addresses(host)) {
+            out.add(a.getHostAddress());
+        }
+        return out;
+    }
+
+    private List<InetAddress> addresses(String host) {
         try {
-            List<String> out = new ArrayList<>();
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                out.add(a.getHostAddress());
+            List<InetAddress> all = resolver.resolve(host);
+            if (all.isEmpty()) {
+                throw new UnknownHostException(host);
             }
-            return out;
+            return all;
         } catch (UnknownHostException e) {
             throw new ConnectException("unknown host '" + host + "'", e);
+        }
+    }
+
+    private InetAddress firstAddress(String host) {
+        return addresses(host).get(0);
+    }
+
+    private void configure(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (socketBufferBytes > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, socketBufferBytes);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
         }
     }
 
@@ -81,39 +153,41 @@ final class TcpNetwork implements Network {
         try {
             c.close();
         } catch (Exception ignored) {
-            // closing to end a wait or after a failure: nothing more to report
+            // closing after a failure: the failure is what gets reported
         }
     }
 
     private final class TcpListener implements Listener {
-        private final ServerSocket socket;
+        private final ServerSocketChannel channel;
         private final Address address;
-        private volatile boolean closed;
+        private boolean closed;
 
-        TcpListener(ServerSocket socket, Address address) {
-            this.socket = socket;
+        TcpListener(ServerSocketChannel channel, Address address) {
+            this.channel = channel;
             this.address = address;
         }
 
         @Override
         public ByteStream accept() {
-            kernel.checkpointIfCancelled();
-            if (closed) {
-                throw new ClosedResourceException("listener on " + address + " is closed");
-            }
-            Runnable previous = kernel.setCancelHook(this::close);
-            try {
-                Socket s = socket.accept();
-                s.setTcpNoDelay(true);
-                return new TcpStream(kernel, s);
-            } catch (IOException e) {
-                kernel.checkpointIfCancelled();
+            kernel.checkpoint();
+            while (true) {
                 if (closed) {
                     throw new ClosedResourceException("listener on " + address + " is closed");
                 }
-                throw new IllegalStateException("accept failed on " + address + ": " + e.getMessage(), e);
-            } finally {
-                kernel.setCancelHook(previous);
+                SocketChannel s;
+                try {
+                    s = channel.accept();
+                    if (s != null) {
+                        configure(s);
+                        return new TcpStream(s, String.valueOf(s.getRemoteAddress()));
+                    }
+                } catch (IOException e) {
+                    if (closed) {
+                        throw new ClosedResourceException("listener on " + address + " is closed");
+                    }
+                    throw new IllegalStateException("accept failed on " + address + ": " + e.getMessage(), e);
+                }
+                io.await(channel, SelectionKey.OP_ACCEPT, "accept on " + address);
             }
         }
 
@@ -124,59 +198,87 @@ final class TcpNetwork implements Network {
 
         @Override
         public void close() {
-            closed = true;
-            closeQuietly(socket);
+            if (!closed) {
+                closed = true;
+                io.wakeWaiters(channel);
+                closeQuietly(channel);
+            }
         }
     }
 
-    private static final class TcpStream implements ByteStream {
-        private final Kernel kernel;
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
+    private final class TcpStream implements ByteStream {
+        private final SocketChannel channel;
+        private final String peer;
         private final StreamGuard guard = new StreamGuard();
 
-        TcpStream(Kernel kernel, Socket socket) throws IOException {
-            this.kernel = kernel;
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
+        TcpStream(SocketChannel channel, String peer) {
+            this.channel = channel;
+            this.peer = peer;
         }
 
         @Override
         public int receiveSome(byte[] buffer, int offset, int length) {
-            java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
+            Objects.checkFromIndexSize(offset, length, buffer.length);
             kernel.checkpoint();
+            if (length == 0) {
+                throw new IllegalArgumentException("receiveSome needs room for at least one byte");
+            }
             guard.beginReceive();
-            Runnable previous = kernel.setCancelHook(() -> closeQuietly(socket));
             try {
-                return in.read(buffer, offset, length);
+                ByteBuffer into = ByteBuffer.wrap(buffer, offset, length);
+                while (true) {
+                    if (guard.isClosed()) {
+                        throw new ClosedResourceException("stream closed while a receive was waiting");
+                    }
+                    int n = channel.read(into);
+                    if (n != 0) {
+                        return n;   // bytes, or -1 at end-of-stream
+                    }
+                    io.await(channel, SelectionKey.OP_READ, "receive from " + peer);
+                }
             } catch (IOException e) {
                 throw failure(e);
             } finally {
-                kernel.setCancelHook(previous);
                 guard.endReceive();
             }
         }
 
         @Override
         public void sendAll(byte[] data, int offset, int length) {
-            java.util.Objects.checkFromIndexSize(offset, length, data.length);
+            Objects.checkFromIndexSize(offset, length, data.length);
             kernel.checkpoint();
             guard.beginSend();
-            Runnable previous = kernel.setCancelHook(() -> closeQuietly(socket));
+            int sent = 0;
             try {
-                out.write(data, offset, length);
+                while (sent < length) {
+                    if (guard.isClosed()) {
+                        throw new ClosedResourceException("stream closed while a send was waiting");
+                    }
+                    int n = channel.write(ByteBuffer.wrap(data, offset + sent, Math.min(length - sent, SEND_SLICE)));
+                    sent += n;
+                    if (n == 0) {
+                        awaitRoom(sent);
+                    }
+                }
             } catch (IOException e) {
                 throw failure(e);
             } finally {
-                kernel.setCancelHook(previous);
                 guard.endSend();
             }
         }
 
+        private void awaitRoom(int sentSoFar) {
+            try {
+                io.await(channel, SelectionKey.OP_WRITE, "send to " + peer);
+            } catch (Cancelled c) {
+                if (sentSoFar > 0) {
+                    guard.markSendsBroken();
+                }
+                throw c;
+            }
+        }
+
         private RuntimeException failure(IOException e) {
-            kernel.checkpointIfCancelled();   // a cancellation closed the socket: report Cancelled
             if (guard.isClosed()) {
                 return new ClosedResourceException("stream closed while in use");
             }
@@ -188,7 +290,7 @@ final class TcpNetwork implements Network {
             kernel.checkpointIfCancelled();
             if (guard.markEofSent()) {
                 try {
-                    socket.shutdownOutput();
+                    channel.shutdownOutput();
                 } catch (IOException e) {
                     throw failure(e);
                 }
@@ -198,8 +300,14 @@ final class TcpNetwork implements Network {
         @Override
         public void close() {
             if (guard.markClosed()) {
-                closeQuietly(socket);
+                io.wakeWaiters(channel);
+                closeQuietly(channel);
             }
+        }
+
+        @Override
+        public String toString() {
+            return "TcpStream[" + peer + (guard.isClosed() ? ", closed" : "") + "]";
         }
     }
 }

@@ -21,7 +21,8 @@ public interface ByteStream extends AutoCloseable {
     /**
      * Waits until some bytes arrive and copies at least one, at most {@code length}, into
      * {@code buffer}; returns how many, or -1 once the peer has sent end-of-stream and every byte
-     * before it was received.
+     * before it was received. Cancellable: a cancelled receive took no bytes and the stream stays
+     * usable, so a receive under a timeout can be retried.
      */
     int receiveSome(byte[] buffer, int offset, int length);
 
@@ -32,7 +33,12 @@ public interface ByteStream extends AutoCloseable {
         return n < 0 ? new byte[0] : java.util.Arrays.copyOf(buf, n);
     }
 
-    /** Sends every byte, waiting while the peer or the network cannot take more. */
+    /**
+     * Sends every byte, waiting while the peer or the network cannot take more. Cancellable, with
+     * trio's caveat: a cancelled send may have sent part of the data. If it sent none, the stream
+     * is as it was; if it sent some, the peer holds an unknown prefix and every later send throws
+     * {@link BrokenStreamException}.
+     */
     void sendAll(byte[] data, int offset, int length);
 
     default void sendAll(byte[] data) {

@@ -21,10 +21,19 @@ public interface Network {
         return Kernel.current("Network.current").kernel().network();
     }
 
-    /** Starts listening; port 0 picks a free port (see {@link Listener#address()}). */
+    /**
+     * Starts listening on the first address {@link #resolve} gives for the host; port 0 picks a
+     * free port (see {@link Listener#address()}).
+     */
     Listener listen(Address address);
 
-    /** Connects; a checkpoint, cancellable. Throws {@link ConnectException} when refused or unreachable. */
+    /**
+     * Connects to exactly one address: the first that {@link #resolve} gives for the host (the
+     * host itself when it is a literal address). Racing several addresses is Happy Eyeballs'
+     * job, built on {@code resolve} and this. A checkpoint; cancellable, and a cancelled connect
+     * leaves nothing open. Throws {@link ConnectException} when refused, unreachable or the host
+     * is unknown.
+     */
     ByteStream connect(Address address);
 
     /** The addresses a host name resolves to, in the order to try them (Happy Eyeballs needs all). */

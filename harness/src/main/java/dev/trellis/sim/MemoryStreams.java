@@ -2,6 +2,7 @@ package dev.trellis.sim;
 
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.StreamGuard;
@@ -12,7 +13,10 @@ import java.util.ArrayDeque;
 /**
  * In-memory stream pairs that behave like TCP at its worst (trio's memory_stream_pair): bounded
  * buffers with backpressure, receives chopped into chunks, latency, half-close, resets, lockstep.
- * They run on any Trellis runtime; under the simulator every chunk size is a recorded draw.
+ * Cancellation is TCP's: a cancelled receive, or a send cancelled before any byte went into the
+ * pipe, leaves the stream as it was; a send cancelled after part of its bytes went in breaks the
+ * stream's later sends ({@link dev.trellis.runtime.BrokenStreamException}). They run on any
+ * Trellis runtime; under the simulator every chunk size is a recorded draw.
  *
  * {@snippet :
  * ByteStream[] pair = MemoryStreams.pair(StreamOptions.adversarial());
@@ -249,7 +253,7 @@ public final class MemoryStreams {
                         n = (int) Math.min(n, reset - out.sent);
                     }
                     if (n <= 0) {
-                        waitForRoom();
+                        waitForRoom(i > offset);
                         continue;
                     }
                     out.append(data, i, n);
@@ -258,7 +262,7 @@ public final class MemoryStreams {
                         // Lockstep: the send is done only when the receiver has taken it all.
                         while (out.buffered > 0) {
                             checkPeer();
-                            waitForRoom();
+                            waitForRoom(true);
                         }
                     }
                 }
@@ -283,10 +287,19 @@ public final class MemoryStreams {
             }
         }
 
-        private void waitForRoom() {
+        /**
+         * Waits until the peer takes bytes. If cancelled after {@code sentSome} bytes went into
+         * the pipe (the peer will receive them), the stream's sends break, as TCP's do.
+         */
+        private void waitForRoom(boolean sentSome) {
             out.senderWaiting = Kernel.current("sendAll");
             try {
                 kernel.park("send on a full stream", true);
+            } catch (Cancelled c) {
+                if (sentSome) {
+                    guard.markSendsBroken();
+                }
+                throw c;
             } finally {
                 out.senderWaiting = null;
             }

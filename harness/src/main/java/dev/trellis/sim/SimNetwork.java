@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * SimNetwork net = SimNetwork.current();
  * net.addHost("example.com", "2001:db8::1", "192.0.2.1");    // Happy Eyeballs: two addresses
  * net.connectRule("2001:db8::1", Duration.ofSeconds(5), false);  // the first one hangs 5 s
+ * net.connect(Address.of("example.com", 80));                    // tries only the first: 5 s
  * }
  */
 public final class SimNetwork implements Network {
@@ -118,15 +119,8 @@ public final class SimNetwork implements Network {
     @Override
     public ByteStream connect(Address address) {
         kernel.checkpointIfCancelled();
-        ConnectException last = null;
-        for (String ip : resolve(address.host())) {
-            try {
-                return connectTo(ip, address.port());
-            } catch (ConnectException e) {
-                last = e;
-            }
-        }
-        throw last;
+        // One address, the first, as on real TCP: trying the others is Happy Eyeballs' job.
+        return connectTo(resolve(address.host()).get(0), address.port());
     }
 
     private ByteStream connectTo(String ip, int port) {

@@ -3,6 +3,7 @@ package dev.trellis.testkit;
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.BusyResourceException;
 import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.CancelScope;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
@@ -54,6 +55,8 @@ public final class StreamConformance {
         m.put("use after close is a ClosedResourceException", () -> useAfterClose(factory));
         m.put("two receivers at once is a BusyResourceException", () -> concurrentReceive(factory));
         m.put("large transfer both ways at once arrives intact", () -> largeTransfer(factory, largeBytes));
+        m.put("a cancelled receive leaves the stream usable: a retry gets the bytes", () -> retryAfterCancelledReceive(factory));
+        m.put("a receive cancelled as bytes arrive loses none of them", () -> receiveCancelledAsBytesArrive(factory));
         return m;
     }
 
@@ -250,6 +253,62 @@ public final class StreamConformance {
         check(Arrays.equals(got[1], ba), "b→a: " + got[1].length + " bytes arrived of " + ba.length + ", or in the wrong order");
         p[0].close();
         p[1].close();
+    }
+
+    /** trio's "time out a read, then retry": the timeout must end the wait, not the stream. */
+    static void retryAfterCancelledReceive(PairFactory factory) throws Exception {
+        ByteStream[] p = factory.open();
+        try {
+            CancelScope timedOut = CancelScope.moveOnAfter(Duration.ofMillis(20), () -> p[1].receiveSome(new byte[16], 0, 16));
+            check(timedOut.cancelledCaught(), "a receive with nothing sent returned before its deadline");
+            byte[][] got = new byte[2][];
+            Nursery.open(n -> {
+                n.start("a-sends", () -> p[0].sendAll(bytes("after")));
+                n.start("b-retries", () -> got[0] = receiveExactly(p[1], 5));
+            });
+            check(Arrays.equals(got[0], bytes("after")), "the retry after a cancelled receive did not get the bytes sent later");
+            Nursery.open(n -> {
+                n.start("b-sends", () -> p[1].sendAll(bytes("reply")));
+                n.start("a-receives", () -> got[1] = receiveExactly(p[0], 5));
+            });
+            check(Arrays.equals(got[1], bytes("reply")), "the other direction broke with the cancelled receive");
+        } finally {
+            p[0].close();
+            p[1].close();
+        }
+    }
+
+    /**
+     * The bytes land just as the receive's deadline passes: whichever wins, the receive either
+     * returns some of them or is cancelled having taken none, and the rest arrive after.
+     */
+    static void receiveCancelledAsBytesArrive(PairFactory factory) throws Exception {
+        ByteStream[] p = factory.open();
+        byte[] payload = pattern(100, 5);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            Nursery.open(n -> {
+                n.start("a-sends-at-the-deadline", () -> {
+                    Trellis.sleep(Duration.ofMillis(20));
+                    p[0].sendAll(payload);
+                    p[0].sendEof();
+                });
+                n.start("b-receives-with-a-timeout", () -> {
+                    byte[] buf = new byte[64];
+                    CancelScope.moveOnAfter(Duration.ofMillis(20), () -> {
+                        int r = p[1].receiveSome(buf, 0, buf.length);
+                        check(r > 0, "end-of-stream before any byte");
+                        got.write(buf, 0, r);
+                    });
+                    got.writeBytes(receiveAll(p[1]));
+                });
+            });
+            check(Arrays.equals(got.toByteArray(), payload),
+                    "a receive cancelled as bytes arrived lost or changed some: got " + got.size() + " of " + payload.length);
+        } finally {
+            p[0].close();
+            p[1].close();
+        }
     }
 
     /** Receives until end-of-stream. */

@@ -129,6 +129,21 @@ class SimNetworkTest {
         }
 
         @Test
+        void aHostNameConnectsToItsFirstAddressOnlyEvenWhenThatOneIsRefused() {
+            Sims.run(1, () -> {
+                SimNetwork net = SimNetwork.current();
+                net.addHost("example.com", "2001:db8::1", "192.0.2.1");
+                net.connectRule("2001:db8::1", Duration.ofSeconds(3), true);
+                try (Listener l = net.listen(Address.of("192.0.2.1", 80))) {
+                    // Falling back to 192.0.2.1 is Happy Eyeballs' job, not connect's.
+                    assertThatThrownBy(() -> net.connect(Address.of("example.com", 80)))
+                            .isInstanceOf(ConnectException.class).hasMessageContaining("2001:db8::1");
+                    assertThat(Trellis.now()).isEqualTo(Duration.ofSeconds(3));
+                }
+            });
+        }
+
+        @Test
         void aSlowConnectIsCancellable() {
             Sims.run(1, () -> {
                 SimNetwork net = SimNetwork.current();

@@ -450,11 +450,6 @@ public abstract class Kernel {
                 Consumer<Cancelled> abort = t.abort;
                 t.abort = null;
                 abort.accept(cancellationOf(t));
-            } else if (t.cancelHook != null) {
-                // Blocked in real I/O, outside the kernel: the hook (closing the socket) ends the wait.
-                Runnable hook = t.cancelHook;
-                t.cancelHook = null;
-                hook.run();
             } else if (blockedOutsideKernel(t)) {
                 // Parked in a java.util.concurrent wait (a queue, a lock, a condition): only an
                 // interrupt reaches it. An interruptible wait throws InterruptedException, which
@@ -476,21 +471,6 @@ public abstract class Kernel {
             return false;
         }
         return t.state == Task.State.PARKED_ELSEWHERE || t.state == Task.State.RUNNING;
-    }
-
-    /**
-     * Sets what cancels the current task's wait when it blocks outside the kernel (real I/O):
-     * usually closing the socket. Returns the previous hook; pass null to clear.
-     */
-    public Runnable setCancelHook(Runnable hook) {
-        Task task = current("setCancelHook");
-        Runnable previous = task.cancelHook;
-        task.cancelHook = hook;
-        if (hook != null && Scope.effectiveCancel(task.innermost) != null) {
-            task.cancelHook = null;
-            hook.run();
-        }
-        return previous;
     }
 
     /** Sets or moves a scope's deadline (ns, engine time); a past deadline cancels at once. */

@@ -1,17 +1,20 @@
 package dev.trellis.runtime.spi;
 
+import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.BusyResourceException;
 import dev.trellis.runtime.ClosedResourceException;
 
 /**
  * The rules every ByteStream end enforces the same way, whatever carries its bytes: no use after
- * close, no send after end-of-stream, one receiver and one sender at a time.
+ * close, no send after end-of-stream, one receiver and one sender at a time, and no send after a
+ * send that was cancelled part way.
  */
 public final class StreamGuard {
     private boolean closed;
     private boolean eofSent;
     private boolean receiving;
     private boolean sending;
+    private boolean sendsBroken;
 
     public void beginReceive() {
         if (closed) {
@@ -34,6 +37,10 @@ public final class StreamGuard {
         if (eofSent) {
             throw new ClosedResourceException("send after sendEof");
         }
+        if (sendsBroken) {
+            throw new BrokenStreamException("an earlier sendAll on this stream was cancelled after part of its data "
+                    + "went out; the peer holds an unknown prefix of it, so nothing more can be sent (close the stream)");
+        }
         if (sending) {
             throw new BusyResourceException("another task is already sending on this stream");
         }
@@ -42,6 +49,15 @@ public final class StreamGuard {
 
     public void endSend() {
         sending = false;
+    }
+
+    /**
+     * A sendAll was cancelled after sending part of its data. As trio says of send_all, the
+     * stream is then in an unknown state; every later send throws {@link BrokenStreamException}.
+     * A send cancelled before any byte went out does not call this: nothing changed.
+     */
+    public void markSendsBroken() {
+        sendsBroken = true;
     }
 
     /** Marks end-of-stream sent; true the first time, so the caller sends it once. */

@@ -38,7 +38,6 @@ public final class Task {
     String waitingOn;
     boolean cancellableWait;
     boolean wokenByCancel;
-    Runnable cancelHook;
     /** Set while parked in {@link Kernel#parkUntilWoken}: where a cancellation goes instead of a wake. */
     java.util.function.Consumer<dev.trellis.runtime.Cancelled> abort;
     /** Set when a cancellation interrupted the task's java.util.concurrent wait. */
