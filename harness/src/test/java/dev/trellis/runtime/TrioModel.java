@@ -203,8 +203,26 @@ final class TrioModel {
     private Task main;
     private Exc mainOutcome;
 
+    /** When set, batches are ignored: one runnable task at a time, any of them (see {@link #runInAnyOrder}). */
+    private final SplittableRandom anyOrder;
+
     private TrioModel(SplittableRandom batchOrder) {
+        this(batchOrder, null);
+    }
+
+    private TrioModel(SplittableRandom batchOrder, SplittableRandom anyOrder) {
         this.batchOrder = batchOrder;
+        this.anyOrder = anyOrder;
+    }
+
+    /**
+     * The same, except that tasks run one at a time in an order drawn from {@code seed} among all
+     * runnable ones, those made runnable a moment ago included: the orders Trellis's simulator
+     * explores. trio's batches are one such order, and trio does not promise them, so a program
+     * whose outcome differs here depends on scheduling and is no test of semantics.
+     */
+    static Outcome runInAnyOrder(List<Stmt> program, long seed) {
+        return new TrioModel(null, new SplittableRandom(seed)).execute(program);
     }
 
     /** What trio does with {@code program}, running each batch of ready tasks first-in first-out. */
@@ -238,6 +256,12 @@ final class TrioModel {
                 }
                 now = Math.max(now, next);
                 expire();
+            }
+            if (anyOrder != null) {
+                if (!runq.isEmpty()) {
+                    step(runq.remove(anyOrder.nextInt(runq.size())));
+                }
+                continue;
             }
             // unrooted_run: run the tasks runnable now; whatever becomes runnable meanwhile waits for the next batch.
             List<Task> batch = runq;
