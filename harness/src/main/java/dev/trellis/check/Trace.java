@@ -8,7 +8,10 @@ import java.util.Arrays;
  * What happened in one simulated execution: an append-only list of events, each with its step
  * and virtual time, and a running 64-bit hash of them all, the run's fingerprint. The hash uses
  * only ids, numbers and the text's {@code String.hashCode} (fixed by the language spec), so it is
- * the same in every JVM.
+ * the same in every JVM. Texts come from applications too (notes, exception messages), and may
+ * hold what differs between JVMs: identity hashes ({@code Object@1b2c3d}) and the addresses in
+ * hidden-class names ({@code Foo$$Lambda/0x000071c4}). The hash reads such texts with those
+ * parts blanked; the texts themselves are kept as they were, for reports.
  *
  * <p>Stored column-wise in growable arrays: appending costs a few stores, which keeps tracing on
  * in every run, benchmarks included.
@@ -54,9 +57,21 @@ public final class Trace {
         h = (h ^ time) * FNV_PRIME;
         if (text != null) {
             // String.hashCode is fixed by the language spec: the same in every JVM, unlike identity hashes.
-            h = (h ^ text.hashCode()) * FNV_PRIME;
+            h = (h ^ stableHash(text)) * FNV_PRIME;
         }
         hash = h;
+    }
+
+    private static final java.util.regex.Pattern JVM_SPECIFIC =
+            java.util.regex.Pattern.compile("@[0-9a-f]{1,16}\\b|/0x[0-9a-f]+");
+
+    /** The text's hash with identity hashes and hidden-class addresses blanked. */
+    static int stableHash(String text) {
+        // Most texts have neither: two scans instead of a regex on the hot path.
+        if (text.indexOf('@') < 0 && text.indexOf("/0x") < 0) {
+            return text.hashCode();
+        }
+        return JVM_SPECIFIC.matcher(text).replaceAll("@").hashCode();
     }
 
     private void grow() {

@@ -22,7 +22,22 @@ public final class Workbench {
         m.put("deadlines", Workbench::deadlines);
         m.put("failures", Workbench::failures);
         m.put("network-echo", Workbench::networkEcho);
+        m.put("jvm-specific-notes", Workbench::jvmSpecificNotes);
         return m;
+    }
+
+    /**
+     * Notes that carry what differs between JVMs: an identity hash ({@code Object@1b2c3d}, which
+     * -XX:hashCode=2 makes 1 in the child JVM of the determinism test) and a lambda's hidden-class
+     * address. The trace hash must not depend on either.
+     */
+    static void jvmSpecificNotes() throws Exception {
+        Runnable lambda = () -> { };
+        Nursery.open(n -> {
+            n.start("a", () -> Trellis.note("an object: " + new Object()));
+            n.start("b", () -> Trellis.note("a lambda: " + lambda));
+        });
+        Trellis.note("done with " + new IllegalStateException("state of " + new Object()));
     }
 
     static void pingPong() throws Exception {
