@@ -5,6 +5,7 @@ import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ class NurseryDemoTest {
     }
 
     @Test
+    @Timeout(30) // five real seconds of sleeps; a hang in the real runtime must fail, not stall the build
     void runsForRealOnTheRealRuntime() throws Exception {
         List<String> lines = new ArrayList<>();
         long start = System.nanoTime();

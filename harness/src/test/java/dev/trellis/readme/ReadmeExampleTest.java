@@ -2,16 +2,28 @@ package dev.trellis.readme;
 
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
+import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
 import dev.trellis.sim.SimulationFailure;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.io.IOException;
+import java.nio.file.Path;
 
-/** The README's opening example, compiled and run: keep the two in step. */
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The README's opening example, compiled and run. README.md shows this class's code between the
+ * {@code --8<--} markers and the exact failure text the exploration prints; both are checked
+ * here, so neither can drift. After a deliberate change, rewrite both README blocks with
+ * {@value ReadmeBlocks#UPDATE_PROPERTY}{@code =true} and review the diff.
+ */
 class ReadmeExampleTest {
+    private static final Path SOURCE = Path.of("src/test/java/dev/trellis/readme/ReadmeExampleTest.java");
+
     // --8<-- [start:account]
     static final class Account {
         private int balance = 100;
@@ -44,18 +56,47 @@ class ReadmeExampleTest {
     }
     // --8<-- [end:account]
 
+    private static void assumeExploreRunsEverySeed() {
+        // With -Dtrellis.seed or -Dtrellis.schedule set (to replay some other test's failure),
+        // explore runs that one schedule, and the README's text is not what it prints.
+        assumeTrue(System.getProperty(SimConfig.SEED_PROPERTY) == null
+                && System.getProperty(SimConfig.SCHEDULE_PROPERTY) == null,
+                "explore is pinned to one schedule by a system property");
+    }
+
     @Test
-    void trellisFindsTheOverdraftAndSaysHowToReplayIt() {
-        // --8<-- [start:explore]
+    void readmeShowsTheFailureTextTheExplorationPrints() throws IOException {
+        assumeExploreRunsEverySeed();
+        Throwable failure = catchThrowable(() -> {
+            // --8<-- [start:explore]
+            Simulation.explore(ReadmeExampleTest::twoWithdrawals, 0, 100, SimConfig.defaults()).orThrow();
+            // --8<-- [end:explore]
+        });
+        assertThat(failure).isInstanceOf(SimulationFailure.BodyFailed.class);
+        ReadmeBlocks.checkFailureBlock(failure.getMessage());
+    }
+
+    @Test
+    void readmeShowsTheCodeThisClassRuns() throws IOException {
+        ReadmeBlocks.checkCodeBlocks(SOURCE, "account", "explore");
+    }
+
+    @Test
+    void explorationStopsAtTheFirstFailingSeedWhichFailsAgainAlone() {
+        assumeExploreRunsEverySeed();
         var exploration = Simulation.explore(ReadmeExampleTest::twoWithdrawals, 0, 100, SimConfig.defaults());
-        // --8<-- [end:explore]
-        assertThat(exploration.ok()).isFalse();
-        assertThatThrownBy(exploration::orThrow)
-                .isInstanceOf(SimulationFailure.BodyFailed.class)
-                .hasMessageContaining("overdrawn: balance -60")
-                .hasMessageContaining("seed       " + exploration.last().seed());
-        // Some schedules are fine: the bug needs bob to check between alice's check and her write.
-        assertThat(exploration.executions()).isGreaterThan(0);
+        Result failed = exploration.last();
+        assertThat(failed.bodyFailure()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("overdrawn: balance -60");
+        // Seeds run in order from 0 and the first failure ends the exploration: so every seed
+        // before it passes when run alone, and the failing one fails again with the same trace.
+        assertThat(exploration.executions()).isEqualTo(failed.seed() + 1);
+        for (long seed = 0; seed < failed.seed(); seed++) {
+            assertThat(Simulation.run(ReadmeExampleTest::twoWithdrawals, seed).ok()).as("seed %d alone", seed).isTrue();
+        }
+        Result alone = Simulation.run(ReadmeExampleTest::twoWithdrawals, failed.seed());
+        assertThat(alone.bodyFailure()).hasMessage("overdrawn: balance -60");
+        assertThat(alone.traceHashHex()).isEqualTo(failed.traceHashHex());
     }
 
     @Test
@@ -67,13 +108,5 @@ class ReadmeExampleTest {
             }
         }
         assertThat(overdrawn).isBetween(1, 199);
-    }
-
-    @Test
-    void printTheFailureForTheReadme() {
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
-                () -> Simulation.explore(ReadmeExampleTest::twoWithdrawals, 0, 100, SimConfig.defaults()).orThrow());
-        assertThat(t).isNotNull();
-        System.out.println("README-FAILURE-BEGIN\n" + t.getMessage() + "\nREADME-FAILURE-END");
     }
 }

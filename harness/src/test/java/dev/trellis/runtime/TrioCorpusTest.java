@@ -12,10 +12,12 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
@@ -43,6 +45,12 @@ class TrioCorpusTest {
      */
     static final long REAL_SCALE = 50;
     static final int REAL_ATTEMPTS = 3;
+    /**
+     * Per hand-written program on the real runtime, all attempts together. A {@code @Timeout} on a
+     * {@code @TestFactory} times only the factory method, not its dynamic tests, so each real run
+     * carries its own: a hang fails that program instead of stalling the build.
+     */
+    static final Duration REAL_TIMEOUT = Duration.ofSeconds(60);
 
     record Entry(String name, JsonNode json, List<Stmt> program, Outcome trio) {
         boolean handWritten() {
@@ -57,20 +65,24 @@ class TrioCorpusTest {
 
     @TestFactory
     Stream<DynamicTest> realRuntimeAgreesWithTrioOnTheHandWrittenPrograms() {
-        return corpus().stream().filter(Entry::handWritten).map(e -> dynamicTest(e.name(), () -> {
-            // A stall of the shared machine (or the JVM warming up) can still make one run late
-            // by more than the rounding hides; a difference in semantics shows on every attempt.
-            List<Outcome> seen = new ArrayList<>();
-            for (int attempt = 0; attempt < REAL_ATTEMPTS; attempt++) {
-                Outcome trellis = OnTrellis.real(e.program(), REAL_SCALE, 1_000);
-                if (trellis.equals(e.trio())) {
-                    return;
-                }
-                seen.add(trellis);
+        return corpus().stream().filter(Entry::handWritten).map(e -> dynamicTest(e.name(),
+                () -> assertTimeoutPreemptively(REAL_TIMEOUT, () -> realRuns(e),
+                        () -> e.name() + " did not finish within " + REAL_TIMEOUT + " on the real runtime")));
+    }
+
+    private static void realRuns(Entry e) throws Exception {
+        // A stall of the shared machine (or the JVM warming up) can still make one run late
+        // by more than the rounding hides; a difference in semantics shows on every attempt.
+        List<Outcome> seen = new ArrayList<>();
+        for (int attempt = 0; attempt < REAL_ATTEMPTS; attempt++) {
+            Outcome trellis = OnTrellis.real(e.program(), REAL_SCALE, 1_000);
+            if (trellis.equals(e.trio())) {
+                return;
             }
-            throw new AssertionError(report(e, seen.getLast(), "the real runtime (times ×" + REAL_SCALE
-                    + ", rounded to 1 ms of program time; " + REAL_ATTEMPTS + " attempts gave " + seen + ")", null));
-        }));
+            seen.add(trellis);
+        }
+        throw new AssertionError(report(e, seen.getLast(), "the real runtime (times ×" + REAL_SCALE
+                + ", rounded to 1 ms of program time; " + REAL_ATTEMPTS + " attempts gave " + seen + ")", null));
     }
 
     private static void everySchedule(Entry e) {

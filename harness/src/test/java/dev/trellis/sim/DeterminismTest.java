@@ -2,9 +2,12 @@ package dev.trellis.sim;
 
 import dev.trellis.runtime.Body;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /** The product: one seed, one trace. Checked in one JVM, across two JVMs, and through replay. */
 class DeterminismTest {
@@ -51,23 +55,36 @@ class DeterminismTest {
         assertThat(hashes.size()).isGreaterThan(50);
     }
 
+    /** How long the second JVM may take; it computes the same fingerprints as this one (a few seconds). */
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(120);
+    /** Marks the probe's result lines: anything else on its stdout (a JVM warning, say) is not compared. */
+    private static final String RESULT = "fingerprint: ";
+
     @Test
-    void sameSeedGivesTheSameTraceHashInAnotherJvm() throws Exception {
+    void sameSeedGivesTheSameTraceHashInAnotherJvm(@TempDir Path dir) throws Exception {
         List<String> here = fingerprints();
         String java = ProcessHandle.current().info().command().orElseThrow();
         // A different identity-hash algorithm in the child: nothing may depend on identity hashes.
         ProcessBuilder pb = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "-XX:+UnlockExperimentalVMOptions", "-XX:hashCode=2",
                 "-cp", System.getProperty("java.class.path"), DeterminismProbe.class.getName());
-        pb.redirectErrorStream(true);
+        // To files, not pipes: the child never blocks on a full pipe, and waitFor's timeout is
+        // the only wait, so a hung child fails the test after CHILD_TIMEOUT instead of stalling it.
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
         Process p = pb.start();
-        String output;
-        try (var in = p.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(CHILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("The second JVM did not finish within %s and was killed.%nIts stderr:%n%s%nIts stdout so far:%n%s",
+                    CHILD_TIMEOUT, Files.readString(err), Files.readString(out));
         }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output.lines().toList()).containsExactlyElementsOf(here);
+        assertThat(p.exitValue()).as("the second JVM's exit code; its stderr:%n%s", Files.readString(err)).isZero();
+        // Only the result lines: stderr and any other output say nothing about determinism.
+        List<String> there = Files.readAllLines(out).stream()
+                .filter(l -> l.startsWith(RESULT)).map(l -> l.substring(RESULT.length())).toList();
+        assertThat(there).as("fingerprints computed in a second JVM").containsExactlyElementsOf(here);
     }
 
     @Test
@@ -112,7 +129,7 @@ class DeterminismTest {
     public static final class DeterminismProbe {
         public static void main(String[] args) throws IOException {
             for (String line : fingerprints()) {
-                System.out.println(line);
+                System.out.println(RESULT + line);
             }
         }
     }

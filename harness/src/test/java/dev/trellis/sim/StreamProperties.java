@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Random payloads × random stream settings × random seeds: bytes arrive in order, nothing lost
  * or duplicated, end-of-stream only after every byte, a reset is seen by both sides, and a
- * replay gives the same trace hash.
+ * replay ends as its run did (trace hash, failure, and what the replay itself received).
  */
 class StreamProperties {
     @Provide
@@ -49,13 +49,21 @@ class StreamProperties {
         s.sendAll(payload, at, payload.length - at);
     }
 
-    @Property(tries = 600)
-    void bytesArriveInOrderOnceAndEndOfStreamComesLast(@ForAll @Size(max = 300) byte[] payload,
-                                                       @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 50) Integer> cuts,
-                                                       @ForAll("options") StreamOptions options, @ForAll long seed) {
-        byte[][] got = new byte[1][];
-        int[] afterEnd = {0};
-        Body body = () -> {
+    /** What one execution's receiver saw; each execution gets its own, so a replay is judged on its own data. */
+    private static final class Received {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final List<Integer> chunks = new ArrayList<>();
+        int afterEnd;
+    }
+
+    /**
+     * A sender hands {@code payload} over in pieces and closes; the receiver reads to the end into
+     * {@code into}, then once more. With {@code failAtEnd} the receiver then throws, its message
+     * naming the receive sizes the execution drew.
+     */
+    private static Body sendAndReceive(byte[] payload, List<Integer> cuts, StreamOptions options, Received into,
+                                       boolean failAtEnd) {
+        return () -> {
             ByteStream[] p = MemoryStreams.pair(options);
             Nursery.open(n -> {
                 n.start("sender", () -> {
@@ -63,17 +71,74 @@ class StreamProperties {
                     p[0].sendEof();
                 });
                 n.start("receiver", () -> {
-                    got[0] = StreamConformance.receiveAll(p[1]);
-                    afterEnd[0] = p[1].receiveSome(new byte[1], 0, 1);
+                    byte[] buf = new byte[64];
+                    int k;
+                    while ((k = p[1].receiveSome(buf, 0, buf.length)) > 0) {
+                        into.bytes.write(buf, 0, k);
+                        into.chunks.add(k);
+                    }
+                    into.afterEnd = p[1].receiveSome(new byte[1], 0, 1);
+                    if (failAtEnd) {
+                        throw new IllegalStateException("received in chunks of " + into.chunks);
+                    }
                 });
             });
         };
-        Result r = Simulation.run(body, seed).orThrow();
-        assertThat(got[0]).isEqualTo(payload);
-        assertThat(afterEnd[0]).isEqualTo(-1);
-        Result again = Simulation.replay(body, seed, r.trace(), SimConfig.defaults());
-        assertThat(again.traceHash()).isEqualTo(r.traceHash());
-        assertThat(got[0]).isEqualTo(payload);
+    }
+
+    /**
+     * The replay ended as the run did: the same trace, the same kind of harness failure (a
+     * replay's failure text names its own strategy, so only the headline is compared) and the
+     * same body failure, class and message.
+     */
+    private static void assertReplayEndedAsTheRun(Result replay, Result run) {
+        assertThat(replay.traceHashHex()).as("the replay's trace hash").isEqualTo(run.traceHashHex());
+        assertThat(describe(replay.failure())).as("the replay's harness failure").isEqualTo(describe(run.failure()));
+        assertThat(describe(replay.bodyFailure())).as("the replay's body failure").isEqualTo(describe(run.bodyFailure()));
+    }
+
+    private static String describe(Throwable t) {
+        return switch (t) {
+            case null -> "none";
+            case SimulationFailure f -> f.getClass().getSimpleName() + ": " + f.headline();
+            default -> t.getClass().getName() + ": " + t.getMessage();
+        };
+    }
+
+    @Property(tries = 600)
+    void bytesArriveInOrderOnceAndEndOfStreamComesLast(@ForAll @Size(max = 300) byte[] payload,
+                                                       @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 50) Integer> cuts,
+                                                       @ForAll("options") StreamOptions options, @ForAll long seed) {
+        Received first = new Received();
+        Result r = Simulation.run(sendAndReceive(payload, cuts, options, first, false), seed).orThrow();
+        assertThat(first.bytes.toByteArray()).isEqualTo(payload);
+        assertThat(first.afterEnd).isEqualTo(-1);
+
+        Received replayed = new Received();
+        Result again = Simulation.replay(sendAndReceive(payload, cuts, options, replayed, false), seed, r.trace(),
+                SimConfig.defaults());
+        assertReplayEndedAsTheRun(again, r);
+        assertThat(replayed.bytes.toByteArray()).as("bytes the replay received").isEqualTo(payload);
+        assertThat(replayed.afterEnd).as("the replay's receive after end-of-stream").isEqualTo(-1);
+        // Receive sizes are drawn from the execution's decisions: the replay must draw the same.
+        assertThat(replayed.chunks).as("the replay's receive sizes").isEqualTo(first.chunks);
+    }
+
+    @Property(tries = 200)
+    void aReplayOfAFailedRunFailsWithTheSameMessage(@ForAll @Size(min = 1, max = 300) byte[] payload,
+                                                    @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 50) Integer> cuts,
+                                                    @ForAll("options") StreamOptions options, @ForAll long seed) {
+        Received first = new Received();
+        Result r = Simulation.run(sendAndReceive(payload, cuts, options, first, true), seed);
+        assertThat(r.failure()).isNull();
+        assertThat(r.bodyFailure()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("received in chunks of " + first.chunks);
+
+        Received replayed = new Received();
+        Result again = Simulation.replay(sendAndReceive(payload, cuts, options, replayed, true), seed, r.trace(),
+                SimConfig.defaults());
+        assertReplayEndedAsTheRun(again, r);
+        assertThat(replayed.chunks).as("the replay's receive sizes").isEqualTo(first.chunks);
     }
 
     @Property(tries = 500)
