@@ -16,21 +16,23 @@ MAX_DEPTH = 4  # scopes, fail-afters and nurseries nest at most this deep
 class Ctx:
     """What code at one point may name: labels to cancel and nurseries to start into.
 
-    Only scopes and nurseries that enclose the task's place in the task tree: a child started
-    into nursery N sees what N's statement saw, plus N. So a start never targets a closed
-    nursery (a child of N lives inside N, which lives inside everything N is inside of).
+    Mostly scopes and nurseries that enclose the task's place in the task tree: a child started
+    into nursery N sees what N's statement saw, plus N, and N outlives it. {late} are the
+    nurseries its starter could name that it does not live in (it was started out of them into
+    an outer one): a start into one of those may find it closed, which trio refuses.
     """
 
-    def __init__(self, depth, labels, nurseries):
+    def __init__(self, depth, labels, nurseries, late=()):
         # depth counts the scopes, fail-afters and nurseries the code is written in, whichever
         # nursery its task was started into.
         self.depth = depth
         self.labels = labels
         self.nurseries = nurseries
+        self.late = list(late)
 
     def inside(self, label, is_nursery=False):
         return Ctx(self.depth + 1, self.labels + [label],
-                   self.nurseries + [label] if is_nursery else self.nurseries)
+                   self.nurseries + [label] if is_nursery else self.nurseries, self.late)
 
 
 class Generator:
@@ -98,7 +100,7 @@ class Generator:
         inner = ctx.inside(label, is_nursery=True)
         self.child_ctx[label] = inner
         self.budget -= 1
-        body = [self.start(label, inner.depth) for _ in range(self.rng.randint(1, 4))]
+        body = [self.start(label, inner) for _ in range(self.rng.randint(1, 4))]
         r = self.rng.random()
         if r < 0.15:
             body += [self.sleep(), self.boom()]  # the block raises while children run
@@ -108,6 +110,8 @@ class Generator:
             body += self.compound(inner)  # the block does more nested work before its exit
         elif r < 0.55:
             body.insert(self.rng.randint(1, len(body)), self.sleep())  # a start after a sleep
+        if len(inner.nurseries) > 1 and self.rng.random() < 0.3:
+            body.append(self.start_back(label, inner))
         out = [{"nursery": label, "body": body}]
         if self.rng.random() < 0.6:
             out.append(self.mark("after_" + label))
@@ -146,12 +150,24 @@ class Generator:
 
     failAfter = fail_after
 
-    def start(self, into, depth):
-        """A child of nursery {into}, written at nesting {depth}: it may name what {into} may, plus {into}."""
+    def start(self, into, starter):
+        """A child of nursery {into}, written where {starter} is: it may name what {into} may, plus {into},
+        and start into the nurseries {starter} can name that do not outlive it."""
         self.budget -= 1
         name = self.name("t")
         task = self.child_ctx[into]
-        return {"start": name, "into": into, "body": self.child_body(Ctx(depth, task.labels, task.nurseries))}
+        late = [n for n in starter.nurseries + starter.late if n not in task.nurseries]
+        return {"start": name, "into": into,
+                "body": self.child_body(Ctx(starter.depth, task.labels, task.nurseries, late))}
+
+    def start_back(self, label, inner):
+        """A child started out of nursery {label} into an outer one that, after a sleep, starts a
+        task back into {label}: trio refuses it if {label} has closed by then."""
+        self.budget -= 1
+        outer = self.rng.choice(inner.nurseries[:-1])
+        task = self.child_ctx[outer]
+        ctx = Ctx(inner.depth, task.labels, task.nurseries, [label])
+        return {"start": self.name("t"), "into": outer, "body": [self.sleep(), self.start(label, ctx)]}
 
     # ---- children ----
 
@@ -162,7 +178,7 @@ class Generator:
                 break
             kind = self.rng.choices(
                 ["sleep", "cancel", "raise", "mark", "shielded", "deadline", "nested", "sibling"],
-                [2, 3, 2, 2, 3, 1, 2, 1])[0]
+                [2, 3, 2, 2, 3, 1, 2, 2])[0]
             if kind in ("shielded", "deadline") and ctx.depth >= MAX_DEPTH:
                 kind = "sleep"
             if kind == "sleep":
@@ -184,8 +200,10 @@ class Generator:
                 body.append({"scope": label, "deadline": self.micros(), "body": [self.sleep()]})
             elif kind == "nested":
                 body += self.compound(ctx)
+            elif ctx.late and self.rng.random() < 0.6:  # start into a nursery that may have closed
+                body += [self.sleep(), self.start(self.rng.choice(ctx.late), ctx)]
             elif ctx.nurseries:  # start a sibling into this or an outer nursery
-                body.append(self.start(self.rng.choice(ctx.nurseries), ctx.depth))
+                body.append(self.start(self.rng.choice(ctx.nurseries), ctx))
         if not body:
             body.append(self.sleep())
         elif self.rng.random() < 0.3:

@@ -161,6 +161,12 @@ HANDWRITTEN = [
     ("edge a child starts a sibling while the parent waits in the exit",
      [nursery("n1", start("c", "n1", sleep(1), start("d", "n1", sleep(1), mark("d")))), mark("end")],
      outcome_is(marks=["d@2000", "end@2000"], end_ms=2)),
+    # A nursery closes to new arrivals once its block and children are done; a later start into it
+    # raises (RuntimeError in trio, named Closed here), which fails the starter's own nursery.
+    ("edge a start into a closed nursery is refused",
+     [nursery("n0", nursery("n1", start("c", "n0", sleep(1), start("d", "n1", mark("d")))),
+              mark("after_n1")), mark("end")],
+     outcome_is(marks=["after_n1@0"], errors=["Closed"], end_ms=1, n0=True, n1=False)),
     # Children started into an already-cancelled nursery still run up to their first checkpoint.
     ("edge children of a cancelled nursery run until their first checkpoint",
      [nursery("n1", cancel("n1"), start("t1", "n1", mark("t1"), sleep(1), mark("t1b"))), mark("end")],

@@ -150,7 +150,14 @@ class Interpreter:
                 if nursery is not None:
                     self.caught[s["nursery"]] = nursery.cancel_scope.cancelled_caught
         elif "start" in s:
-            env[s["into"]].start_soon(self.block, s["body"], env, name=s["start"])
+            try:
+                env[s["into"]].start_soon(self.block, s["body"], env, name=s["start"])
+            except RuntimeError as e:
+                # A start into a nursery that has closed; named like a raise so outcomes compare.
+                if "closed to new arrivals" not in str(e):
+                    raise
+                self.causality.record("refused start " + s["start"])
+                raise Boom("Closed") from e
         else:
             raise ValueError(f"unknown statement {s}")
 

@@ -38,6 +38,7 @@ public final class Nursery {
     private final Task owner;
     private final List<Throwable> failures = new ArrayList<>();
     private int liveChildren;
+    private boolean blockRunning = true;
     private boolean waiting;
     private boolean closed;
 
@@ -67,7 +68,6 @@ public final class Nursery {
             nursery.failed(kernel.asCancellation(owner, e), "the nursery's block");
         }
         nursery.awaitChildren();
-        nursery.closed = true;
         Throwable outcome = nursery.cancelScope.close(nursery.firstFailure(), nursery.cancellations());
         kernel.exitScope(scope, nursery.cancelScope.cancelledCaught());
         kernel.record(TraceKind.NURSERY_CLOSE, nursery.id, outcome == null ? 0 : 1);
@@ -76,7 +76,9 @@ public final class Nursery {
 
     /** trio's {@code _nested_child_finished}, after the block has ended. */
     private void awaitChildren() {
-        if (liveChildren == 0) {
+        blockRunning = false;
+        checkClosed();
+        if (closed) {
             // Nothing to wait for, but the exit is still a checkpoint, and a Cancelled raised
             // there joins the nursery's failures.
             try {
@@ -91,7 +93,7 @@ public final class Nursery {
         // the nursery outlives its children whatever happens to its owner.
         waiting = true;
         try {
-            while (liveChildren > 0) {
+            while (!closed) {
                 kernel.parkUntilWoken("nursery close (waiting for its children)",
                         c -> failed(c, "the nursery's owner, waiting at its exit,"));
             }
@@ -108,8 +110,8 @@ public final class Nursery {
      */
     public void start(String name, Body body) {
         if (closed) {
-            throw new IllegalStateException("Nursery " + id + " is closed to new arrivals: it closed when all its "
-                    + "children had ended, so '" + name + "' cannot start in it. Start the task while the "
+            throw new IllegalStateException("Nursery " + id + " is closed to new arrivals: it closed when its "
+                    + "block and all its children had ended, so '" + name + "' cannot start in it. Start the task while the "
                     + "nursery's block or one of its children is still running, or open a new nursery.");
         }
         liveChildren++;
@@ -135,7 +137,20 @@ public final class Nursery {
         if (failure != null) {
             failed(kernel.asCancellation(child, failure), child.toString());
         }
-        if (liveChildren == 0 && waiting) {
+        checkClosed();
+    }
+
+    /**
+     * trio's {@code _check_nursery_closed}: once the block has ended and no child is left, the
+     * nursery is closed to new arrivals at once, before the owner's exit checkpoint, so a task
+     * that starts into it from then on is refused rather than left to run unwatched.
+     */
+    private void checkClosed() {
+        if (blockRunning || liveChildren > 0 || closed) {
+            return;
+        }
+        closed = true;
+        if (waiting) {
             kernel.wake(owner);
         }
     }

@@ -44,6 +44,23 @@ class NurseryTest {
         }
 
         @Test
+        void aNurseryIsClosedToNewArrivalsFromTheMomentItsExitBegins() {
+            // trio's _check_nursery_closed: with no child left the nursery closes before its exit
+            // checkpoint, so a task that runs during that checkpoint cannot start into it.
+            Sims.everySeed(200, "random", () -> {
+                List<String> refused = new ArrayList<>();
+                Nursery.open(outer -> Nursery.open(inner -> outer.start("late", () -> {
+                    try {
+                        inner.start("too-late", () -> { });
+                    } catch (IllegalStateException e) {
+                        refused.add(e.getMessage());
+                    }
+                })));
+                assertThat(refused).singleElement().asString().contains("closed to new arrivals", "'too-late'");
+            });
+        }
+
+        @Test
         void startingIntoAClosedNurseryIsAnErrorThatSaysSo() {
             Sims.run(1, () -> {
                 Nursery[] escaped = new Nursery[1];

@@ -116,7 +116,15 @@ final class OnTrellis {
                 if (!(label(env, x.into()) instanceof Nursery n)) {
                     throw new IllegalArgumentException("start into " + x.into() + ", which is not a nursery");
                 }
-                n.start(x.name(), () -> block(x.body(), env));
+                try {
+                    n.start(x.name(), () -> block(x.body(), env));
+                } catch (IllegalStateException e) {
+                    // trio's RuntimeError("Nursery is closed to new arrivals"), which the oracle names Closed
+                    if (!e.getMessage().contains("closed to new arrivals")) {
+                        throw e;
+                    }
+                    throw new Boom("Closed");
+                }
             }
         }
     }

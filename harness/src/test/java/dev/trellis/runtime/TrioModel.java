@@ -493,7 +493,9 @@ final class TrioModel {
                         // and is scheduled; the parent goes on without a checkpoint.
                         Nursery n = entered(nurseriesByLabel, x.into());
                         if (n.closed) {
-                            throw new IllegalStateException("Nursery is closed to new arrivals: " + x.into());
+                            // RuntimeError("Nursery is closed to new arrivals"), which the oracle names Closed.
+                            exc = new Leaf("Closed");
+                            continue;
                         }
                         Task child = new Task(n, n.scope, x.body());
                         tasks.add(child);

@@ -22,7 +22,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Random {@link TrioProgram}s × seeds × strategies: Trellis's simulator must do what trio does,
@@ -49,6 +51,8 @@ class TrioProgramProperties {
     static final int MAX_TIMED = 16;
     /** Shuffled batch orders the model is run with to tell whether a program's outcome is schedule-proof. */
     static final int SHUFFLES = 6;
+    /** The start pick that targets a nursery the starter can name but does not live in. */
+    static final int LATE_PICK = 5;
 
     // maxDiscardRatio = 1: jqwik fails the property if more programs are skipped as schedule-dependent than run.
     @Property(tries = TRIES, maxDiscardRatio = 1)
@@ -131,7 +135,10 @@ class TrioProgramProperties {
 
     record SNursery(List<Shape> body) implements Shape {}
 
-    /** Starts a task, which first sleeps {@code units}, into the {@code pick}-th nursery that outlives it. */
+    /**
+     * Starts a task, which first sleeps {@code units}, into the {@code pick}-th nursery that outlives it,
+     * or (pick {@value #LATE_PICK}) into one it can name but was started out of.
+     */
     record SStart(int pick, int units, List<Shape> body) implements Shape {}
 
     @Provide
@@ -193,6 +200,8 @@ class TrioProgramProperties {
         private int marks;
         private int errors;
         private int timed;
+        /** Every nursery so far, by label. */
+        private final Map<String, Open> opened = new HashMap<>();
 
         /** @param around labels lexically around the block; open nurseries that outlive the code running it */
         List<Stmt> block(List<Shape> shapes, List<String> around, List<Open> open) {
@@ -233,15 +242,23 @@ class TrioProgramProperties {
                 }
                 case SNursery x -> {
                     String l = "n" + ++labels;
-                    yield new NurseryBlock(l, block(x.body(), plus(around, l), plus(open, new Open(l, open))));
+                    Open o = new Open(l, open);
+                    opened.put(l, o);
+                    yield new NurseryBlock(l, block(x.body(), plus(around, l), plus(open, o)));
                 }
                 case SStart x -> {
                     if (open.isEmpty()) {
                         yield mark();
                     }
                     // pick 0 (what shrinking heads for) is the innermost; others reach outward to start a sibling
-                    // of an ancestor.
-                    Open into = open.get(open.size() - 1 - x.pick() % open.size());
+                    // of an ancestor. The last pick starts into a nursery the starter can name but does not live
+                    // in (it was started out of it, into an outer one), which may have closed by then: trio
+                    // refuses such a start, and so must Trellis, from the moment the nursery's exit begins.
+                    List<Open> late = around.stream().map(opened::get)
+                            .filter(o -> o != null && !open.contains(o)).toList();
+                    Open into = x.pick() == LATE_PICK && !late.isEmpty()
+                            ? late.get(late.size() - 1)
+                            : open.get(open.size() - 1 - x.pick() % open.size());
                     String name = "t" + ++labels;
                     List<Stmt> body = new ArrayList<>();
                     long d = duration(x.units());

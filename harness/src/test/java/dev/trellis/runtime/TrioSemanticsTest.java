@@ -4,6 +4,7 @@ import dev.trellis.real.RealRuntime;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
+import dev.trellis.sim.Sims;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -193,6 +197,49 @@ class TrioSemanticsTest {
                 return List.of(scope.cancelledCaught(), ran);
             });
             assertThat(seen).containsExactly(true, List.of());
+        }
+    }
+
+    /** trio's checkpoint() is a schedule point first, then a cancel check. */
+    @Nested
+    class CheckpointYieldsBeforeItChecks {
+        /**
+         * A cancel made by a task that runs while another yields at a checkpoint is raised at that
+         * checkpoint. The simulator explores both orders; the real runtime runs the new task first.
+         */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aCancelMadeDuringTheYieldIsRaisedAtThatCheckpoint(Engine engine) throws Exception {
+            Set<List<String>> outcomes = new TreeSet<>(Comparator.comparing(List::toString));
+            Body program = () -> {
+                List<String> log = new ArrayList<>();
+                CancelScope.open(s -> Nursery.open(n -> {
+                    n.start("canceller", () -> {
+                        log.add("cancel");
+                        s.cancel();
+                    });
+                    try {
+                        Trellis.checkpoint();
+                        log.add("after the checkpoint");
+                    } catch (Cancelled c) {
+                        log.add("Cancelled at the checkpoint");
+                        throw c;
+                    }
+                }));
+                synchronized (outcomes) {
+                    outcomes.add(log);
+                }
+            };
+            if (engine == Engine.REAL) {
+                RealRuntime.run(() -> { program.run(); return null; });
+                assertThat(outcomes).containsExactly(List.of("cancel", "Cancelled at the checkpoint"));
+            } else {
+                Sims.everySeed(200, "random", program);
+                // Never "cancel" then "after the checkpoint": the yield comes before the check.
+                assertThat(outcomes).containsExactlyInAnyOrder(
+                        List.of("cancel", "Cancelled at the checkpoint"),
+                        List.of("after the checkpoint", "cancel"));
+            }
         }
     }
 

@@ -285,10 +285,14 @@ public abstract class Kernel {
         checkNotAborting();
     }
 
-    /** Throws {@link Cancelled} if the current task is cancelled, then takes a schedule point. */
+    /**
+     * Takes a schedule point, then throws {@link Cancelled} if the current task is cancelled.
+     * trio's {@code checkpoint()} in that order: a cancel made by a task that ran during the
+     * yield is raised here, not at the next checkpoint.
+     */
     public void checkpoint() {
-        checkpointIfCancelled();
         yieldNow();
+        checkpointIfCancelled();
     }
 
     /** Throws {@link Cancelled} if the current task is cancelled; never gives up the carrier. */
