@@ -1,8 +1,11 @@
 package dev.trellis.real;
 
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.Task;
 
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,6 +38,11 @@ public final class RealRuntime extends Kernel {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** The batch being run; the carrier's alone. */
     private final ArrayDeque<Runnable> batch = new ArrayDeque<>();
+    /**
+     * Each live task by its continuation, which is one object for the life of its virtual thread.
+     * Written at spawn (on the carrier, or before it starts), read and emptied on the carrier.
+     */
+    private final Map<Runnable, Task> owners = new IdentityHashMap<>();
     private final long origin = System.nanoTime();
     private final SplittableRandom random = new SplittableRandom();
     private final IoPoller io = new IoPoller(this);
@@ -74,6 +82,10 @@ public final class RealRuntime extends Kernel {
 
     @Override
     protected void submit(Runnable continuation) {
+        if (starting != null && startingOn == Thread.currentThread()) {
+            // A task's first continuation; the same object comes back every time it is ready.
+            owners.put(continuation, starting);
+        }
         queue.add(continuation);
         // Read after the add: either the loop sees the continuation before it blocks, or this
         // sees it polling and ends the poll (both fields are volatile, so one of the two holds).
@@ -131,6 +143,7 @@ public final class RealRuntime extends Kernel {
                 }
                 while ((next = batch.poll()) != null) {
                     next.run();
+                    afterRun(next);
                 }
                 pollSockets();
             }
@@ -138,6 +151,23 @@ public final class RealRuntime extends Kernel {
             loopFailure = e;
         } finally {
             io.close();
+        }
+    }
+
+    /**
+     * A task whose continuation gave up the carrier while the kernel still counts it running has
+     * parked outside the kernel (a java.util.concurrent wait); if it is cancelled already, that
+     * wait is interrupted now, as a cancel arriving during it would.
+     */
+    private void afterRun(Runnable continuation) {
+        Task task = owners.get(continuation);
+        if (task == null) {
+            return;
+        }
+        if (task.state() == Task.State.DONE) {
+            owners.remove(continuation);
+        } else if (task.state() == Task.State.RUNNING) {
+            interruptIfCancelled(task);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.trellis.runtime;
 
+import dev.trellis.runtime.spi.Kernel;
+
 /**
  * Raised at a checkpoint inside a cancelled {@link CancelScope}; the scope that was cancelled
  * catches it when the exception reaches it. Like trio's {@code Cancelled}, and like
@@ -15,9 +17,18 @@ public final class Cancelled extends Error {
     /** False once a cancel scope has absorbed this cancellation. */
     private boolean pending = true;
 
-    /** For engines; application code never creates one. */
-    public Cancelled(String message) {
+    /**
+     * For the kernel only, as trio's {@code Cancelled} has no public constructor: a Cancelled
+     * thrown by application code would look like a cancellation to every scope it passes, and a
+     * cancelled nursery would absorb it without a trace. {@code proof} cannot be had outside the
+     * kernel; to cancel, call {@link CancelScope#cancel()}.
+     */
+    public Cancelled(String message, Kernel.Proof proof) {
         super(message);
+        if (proof == null) {
+            throw new IllegalArgumentException("Cancelled is raised by the runtime at a checkpoint inside a cancelled "
+                    + "scope; application code cannot create one. To cancel, call CancelScope.cancel().");
+        }
     }
 
     /** Whether no cancel scope has absorbed this cancellation yet. */
@@ -35,7 +46,7 @@ public final class Cancelled extends Error {
      * nursery attached to it (recorded by the kernel, so it holds even for exceptions that do not
      * keep suppressed ones). Null when there is none.
      */
-    static Cancelled pendingIn(dev.trellis.runtime.spi.Kernel kernel, Throwable e) {
+    static Cancelled pendingIn(Kernel kernel, Throwable e) {
         if (e instanceof Cancelled c) {
             return c.pending ? c : null;
         }

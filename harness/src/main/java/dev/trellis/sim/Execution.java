@@ -301,6 +301,9 @@ final class Execution extends Kernel {
             requeue(task);
         } else if (after == Task.State.RUNNING) {
             Blocking.classify(this, task);
+            if (failure == null && task.state() == Task.State.PARKED_ELSEWHERE) {
+                interruptIfCancelled(task);
+            }
         }
     }
 

@@ -227,4 +227,13 @@ class CancelScopeTest {
                     .hasMessageContaining("must be called from a Trellis task");
         }
     }
+
+    @Test
+    void applicationCodeCannotCreateACancelled() {
+        // A Cancelled thrown by hand would be absorbed by the first cancelled nursery it met.
+        assertThatThrownBy(() -> new Cancelled("by hand", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("application code cannot create one")
+                .hasMessageContaining("CancelScope.cancel()");
+    }
 }

@@ -40,8 +40,9 @@ import java.util.Map;
  * still leave its outcome to the order trio happens to run a batch of woken tasks in, it has no one
  * right answer and is skipped; the model, run with shuffled batches, tells (none in 5,000 tries).
  *
- * <p>Cost: {@value #TRIES} programs, one seed each, about 12 s; {@code -Dtrellis.budget=N} runs N
- * seeds per program.
+ * <p>Cost: {@value #TRIES} programs, one seed each, 3 to 12 s on two cores (most of it the model
+ * runs that tell whether a program is schedule-proof); {@code -Dtrellis.budget=N} runs N seeds
+ * per program.
  */
 class TrioProgramProperties {
     static final int TRIES = 8_000;

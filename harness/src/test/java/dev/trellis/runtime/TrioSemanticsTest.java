@@ -404,5 +404,119 @@ class TrioSemanticsTest {
             });
             assertThat(seen).containsExactly(List.of("interrupted", "Cancelled"), true);
         }
-    }
+    
+        /** A task cancelled before it waits is interrupted when it parks, as trio's checkpoint raises at once. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aWaitBegunAfterTheCancelIsInterrupted(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+                List<String> how = Collections.synchronizedList(new ArrayList<>());
+                CancelScope scope = CancelScope.open(s -> {
+                    s.cancel();
+                    try {
+                        queue.take();
+                        how.add("took");
+                    } catch (InterruptedException e) {
+                        how.add("interrupted");
+                        throw e;
+                    }
+                });
+                return List.of(how, scope.cancelledCaught());
+            });
+            assertThat(seen).containsExactly(List.of("interrupted"), true);
+        }
+
+        /** A child cancelled before it first runs is interrupted at its first j.u.c. wait. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aChildCancelledBeforeItRunsIsInterruptedInItsWait(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                Semaphore never = new Semaphore(0);
+                List<String> how = Collections.synchronizedList(new ArrayList<>());
+                Nursery[] held = new Nursery[1];
+                Nursery.open(n -> {
+                    held[0] = n;
+                    n.start("waiter", () -> {
+                        try {
+                            never.acquire();
+                        } catch (InterruptedException e) {
+                            how.add("interrupted");
+                            throw e;
+                        }
+                    });
+                    n.cancelScope().cancel();
+                });
+                return List.of(how, held[0].cancelScope().cancelledCaught());
+            });
+            assertThat(seen).containsExactly(List.of("interrupted"), true);
+        }
+
+        /**
+         * An interrupt that was swallowed does not stop the next cancellation: after the task has
+         * been back in the kernel (a shielded sleep) a new wait in the cancelled scope is interrupted
+         * again, and a wait under a later scope is interrupted by that scope's cancel.
+         */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aSwallowedInterruptDoesNotStopTheNextCancellation(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                Semaphore never = new Semaphore(0);
+                List<String> how = Collections.synchronizedList(new ArrayList<>());
+                CancelScope first = CancelScope.open(s -> {
+                    s.cancel();
+                    try {
+                        never.acquire();
+                    } catch (InterruptedException e) {
+                        how.add("interrupted, swallowed");
+                    }
+                    CancelScope.openShielded(x -> Trellis.sleep(engine.ms(1)));
+                    try {
+                        never.acquire();
+                    } catch (InterruptedException e) {
+                        how.add("interrupted again, swallowed");
+                    }
+                });
+                CancelScope second = CancelScope.moveOnAfter(engine.ms(2), () -> {
+                    never.acquire();
+                    how.add("acquired");
+                });
+                return List.of(how, first.cancelledCaught(), second.cancelledCaught(), engine.now());
+            });
+            engine.check(seen, List.of("interrupted, swallowed", "interrupted again, swallowed"), false, true, 3L);
+        }
+
+        /**
+         * A task woken from a j.u.c. wait and cancelled before it runs again is not interrupted: it
+         * is not waiting, and an interrupt left over would break a later wait the cancellation does
+         * not reach (here one inside a shield).
+         */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aWokenTaskIsNotInterruptedByACancelThatFindsItQueued(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                LinkedBlockingQueue<Integer> first = new LinkedBlockingQueue<>();
+                LinkedBlockingQueue<Integer> second = new LinkedBlockingQueue<>();
+                List<Integer> got = Collections.synchronizedList(new ArrayList<>());
+                CancelScope[] taker = new CancelScope[1];
+                Nursery.open(n -> {
+                    n.start("taker", () -> CancelScope.open(s -> {
+                        taker[0] = s;
+                        got.add(first.take());
+                        CancelScope.openShielded(x -> got.add(second.take()));
+                    }));
+                    n.start("giver", () -> {
+                        Trellis.sleep(engine.ms(1));
+                        assertThat(taker[0]).as("the taker's scope").isNotNull();
+                        first.put(1);
+                        taker[0].cancel();
+                        Trellis.sleep(engine.ms(1));
+                        second.put(2);
+                    });
+                });
+                return List.of(got, taker[0].cancelledCaught(), engine.now());
+            });
+            engine.check(seen, List.of(1, 2), false, 2L);
+        }
+}
 }

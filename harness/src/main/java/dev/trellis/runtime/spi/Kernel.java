@@ -24,12 +24,21 @@ public abstract class Kernel {
     private static final LongAdder THREADS_STARTED = new LongAdder();
     private static final LongAdder THREADS_ENDED = new LongAdder();
 
+    /** What only the kernel holds, to create a {@link Cancelled}. */
+    public static final class Proof {
+        private Proof() {}
+    }
+
+    private static final Proof PROOF = new Proof();
+
     protected final List<Task> tasks = new ArrayList<>();
     protected final Timers timers = new Timers();
     /** The task on the carrier now, or null between steps. */
     protected Task running;
     /** The task whose thread is being started: its first continuation arrives during start(). */
     protected Task starting;
+    /** The thread starting it: a continuation submitted by any other thread is not its first. */
+    protected Thread startingOn;
     /** The task the kernel is waking or yielding: its continuation is the next to arrive. */
     protected Task expected;
     protected int live;
@@ -142,11 +151,14 @@ public abstract class Kernel {
         task.thread = thread;
         trace(TraceKind.SPAWN, task, spawner == null ? -1 : spawner.id, nurseryId, name);
         Task previous = starting;
+        Thread previousOn = startingOn;
         starting = task;
+        startingOn = Thread.currentThread();
         try {
             thread.start();
         } finally {
             starting = previous;
+            startingOn = previousOn;
         }
         return task;
     }
@@ -164,7 +176,9 @@ public abstract class Kernel {
         task.failure = failure;
         task.state = Task.State.DONE;
         live--;
-        int how = failure == null ? 0 : failure instanceof Cancelled ? 2 : failure instanceof ExecutionAborted ? 3 : 1;
+        int how = failure == null ? 0
+                : failure instanceof Cancelled || isCancellation(task, failure) ? 2
+                : failure instanceof ExecutionAborted ? 3 : 1;
         trace(TraceKind.END, task, how, 0, failure == null ? null : failure.getClass().getName());
         if (task.listener != null) {
             task.listener.ended(task, failure);
@@ -188,6 +202,7 @@ public abstract class Kernel {
      */
     public void park(String reason, boolean cancellable) {
         Task task = current("park");
+        task.interruptedFor = null;
         if (cancellable) {
             throwIfCancelled(task);
         }
@@ -236,7 +251,7 @@ public abstract class Kernel {
             if (Thread.interrupted()) {
                 // Interrupts are the kernel's way to cancel a java.util.concurrent wait; one left
                 // over from such a wait would make every later park return at once.
-                task.interruptedByCancel = false;
+                task.interruptedFor = null;
             }
         } while (task.state == state);
     }
@@ -259,6 +274,7 @@ public abstract class Kernel {
      */
     public void yieldNow() {
         Task task = current("checkpoint");
+        task.interruptedFor = null;
         checkNotAborting();
         if (!othersWaiting()) {
             trace(TraceKind.YIELD, task, 0, 0, null);
@@ -298,6 +314,7 @@ public abstract class Kernel {
     /** Throws {@link Cancelled} if the current task is cancelled; never gives up the carrier. */
     public void checkpointIfCancelled() {
         Task task = current("checkpoint");
+        task.interruptedFor = null;
         checkNotAborting();
         throwIfCancelled(task);
     }
@@ -322,21 +339,23 @@ public abstract class Kernel {
             return null;
         }
         trace(TraceKind.CANCEL_DELIVERED, task, s.id, 0, null);
-        return new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"));
+        return new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"), PROOF);
     }
 
     /**
      * What {@code failure}, thrown by code of {@code task}, means to cancel scopes and nurseries:
      * an {@link InterruptedException} from a java.util.concurrent wait that a cancellation
      * interrupted is that cancellation, and becomes a {@link Cancelled} (the interruption as its
-     * cause); anything else is itself.
+     * cause); anything else is itself. Only the kernel interrupts a task's thread, so an
+     * {@code InterruptedException} in a cancelled task is the cancellation's even if the task
+     * passed through the kernel after the interrupt.
      */
     public Throwable asCancellation(Task task, Throwable failure) {
-        if (failure instanceof InterruptedException && task.interruptedByCancel) {
-            task.interruptedByCancel = false;
+        if (isCancellation(task, failure)) {
+            task.interruptedFor = null;
             Scope s = Scope.effectiveCancel(task.innermost);
             Cancelled c = new Cancelled("cancelled by " + (s == null ? "a scope since exited" : s.toString())
-                    + " while waiting in a java.util.concurrent wait, which the cancellation interrupted");
+                    + " while waiting in a java.util.concurrent wait, which the cancellation interrupted", PROOF);
             c.initCause(failure);
             return c;
         }
@@ -429,6 +448,12 @@ public abstract class Kernel {
         trace(TraceKind.SCOPE_EXIT, task, s.id, absorbed ? 1 : 0, null);
     }
 
+    /** Whether {@code failure} of {@code task} is an interrupted wait that {@link #asCancellation} turns into a Cancelled. */
+    private static boolean isCancellation(Task task, Throwable failure) {
+        return failure instanceof InterruptedException
+                && (task.interruptedFor != null || Scope.effectiveCancel(task.innermost) != null);
+    }
+
     /** Cancels a scope: every task parked cancellably under it is woken to see Cancelled. */
     public void cancel(Scope s, String why) {
         if (s.cancelled) {
@@ -454,27 +479,46 @@ public abstract class Kernel {
                 Consumer<Cancelled> abort = t.abort;
                 t.abort = null;
                 abort.accept(cancellationOf(t));
-            } else if (blockedOutsideKernel(t)) {
-                // Parked in a java.util.concurrent wait (a queue, a lock, a condition): only an
-                // interrupt reaches it. An interruptible wait throws InterruptedException, which
-                // scopes and nurseries treat as this cancellation (see asCancellation); a wait
-                // that ignores interrupts stays parked, and the simulator's deadlock report says so.
-                t.interruptedByCancel = true;
-                t.thread.interrupt();
+            } else {
+                interruptIfBlockedOutside(t, Scope.effectiveCancel(t.innermost));
             }
         }
     }
 
     /**
-     * Whether {@code t} is parked by code outside the kernel: the simulator knows it
-     * ({@code PARKED_ELSEWHERE}); the real runtime only knows the task is neither waiting in the
-     * kernel, nor queued, nor the one running this code. Once interrupted it is not again.
+     * For an engine that has just seen {@code task} park outside the kernel: if it is cancelled
+     * already (a cancel came before the wait), the wait is interrupted as a cancel during it
+     * would have been. trio's checkpoints in a cancelled scope raise at once; this is the
+     * nearest a java.util.concurrent wait can come.
      */
-    private static boolean blockedOutsideKernel(Task t) {
-        if (t.interruptedByCancel || t.thread == Thread.currentThread()) {
-            return false;
+    protected final void interruptIfCancelled(Task task) {
+        if (task.state != Task.State.DONE) {
+            interruptIfBlockedOutside(task, Scope.effectiveCancel(task.innermost));
         }
-        return t.state == Task.State.PARKED_ELSEWHERE || t.state == Task.State.RUNNING;
+    }
+
+    /**
+     * Interrupts {@code t} if it is parked in a java.util.concurrent wait (a queue, a lock, a
+     * condition), which only an interrupt reaches, under {@code cancelling}. An interruptible wait
+     * throws InterruptedException, which scopes and nurseries treat as the cancellation (see
+     * {@link #asCancellation}); a wait that ignores interrupts parks again and is not interrupted
+     * again for the same scope, and the simulator's deadlock report says so.
+     *
+     * <p>The kernel's state says the task is not in a kernel wait (the simulator knows it parked
+     * elsewhere; the real runtime only that it is off the carrier); the thread's own state says it
+     * is parked now, not queued to run, so no interrupt is left over for a later wait.
+     */
+    private static void interruptIfBlockedOutside(Task t, Scope cancelling) {
+        if (cancelling == null || t.interruptedFor == cancelling || t.thread == Thread.currentThread()
+                || (t.state != Task.State.PARKED_ELSEWHERE && t.state != Task.State.RUNNING)) {
+            return;
+        }
+        Thread.State parked = t.thread.getState();
+        if (parked != Thread.State.WAITING && parked != Thread.State.TIMED_WAITING) {
+            return;
+        }
+        t.interruptedFor = cancelling;
+        t.thread.interrupt();
     }
 
     /** Sets or moves a scope's deadline (ns, engine time); a past deadline cancels at once. */

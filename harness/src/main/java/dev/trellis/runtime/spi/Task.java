@@ -40,8 +40,12 @@ public final class Task {
     boolean wokenByCancel;
     /** Set while parked in {@link Kernel#parkUntilWoken}: where a cancellation goes instead of a wake. */
     java.util.function.Consumer<dev.trellis.runtime.Cancelled> abort;
-    /** Set when a cancellation interrupted the task's java.util.concurrent wait. */
-    boolean interruptedByCancel;
+    /**
+     * The cancelled scope whose cancellation interrupted the task's java.util.concurrent wait, so
+     * that one cancellation interrupts one wait once (a wait that ignores interrupts and parks
+     * again is not interrupted again and again); null once the task is back in the kernel.
+     */
+    Scope interruptedFor;
     long clearAtEpoch = -1;
     Scope clearForScope;
     Throwable failure;
@@ -72,7 +76,7 @@ public final class Task {
     public void setBlockedAt(StackTraceElement[] frames) { this.blockedAt = frames; }
     public boolean isParked() { return state == State.PARKED; }
     /** Whether a cancellation interrupted this task's wait outside the kernel (a java.util.concurrent one). */
-    public boolean interruptedByCancel() { return interruptedByCancel; }
+    public boolean interruptedByCancel() { return interruptedFor != null; }
 
     public void setState(State state) { this.state = state; }
 
