@@ -1,6 +1,7 @@
 package dev.trellis.check;
 
-import dev.trellis.runtime.spi.TraceKind;
+import dev.trellis.trace.Trace;
+import dev.trellis.trace.TraceKind;
 
 import java.util.Arrays;
 import java.util.List;

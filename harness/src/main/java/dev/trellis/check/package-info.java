@@ -1,2 +1,2 @@
-/** The trace of an execution and the invariants read off it. */
+/** Invariants read off an execution's {@linkplain dev.trellis.trace.Trace trace}. */
 package dev.trellis.check;

@@ -7,9 +7,8 @@ import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
-
-import dev.trellis.sim.MemoryStreams;
-import dev.trellis.sim.StreamOptions;
+import dev.trellis.streams.MemoryStreams;
+import dev.trellis.streams.StreamOptions;
 import dev.trellis.testkit.StreamConformance;
 
 import java.nio.charset.StandardCharsets;

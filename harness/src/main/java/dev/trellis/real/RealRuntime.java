@@ -1,5 +1,6 @@
 package dev.trellis.real;
 
+import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
 
@@ -51,7 +52,9 @@ public final class RealRuntime extends Kernel {
     private long lastPoll;
     private Throwable loopFailure;
 
-    private RealRuntime() {}
+    private RealRuntime() {
+        super(Cancelled.KIND);
+    }
 
     /** Runs {@code body} as the main task and returns what it returns, or throws what it throws. */
     public static <T> T run(Callable<T> body) throws Exception {
@@ -111,6 +114,11 @@ public final class RealRuntime extends Kernel {
     private TcpNetwork network;
 
     @Override
+    public <T> T service(Class<T> type) {
+        return type == dev.trellis.runtime.Network.class ? type.cast(network()) : null;
+    }
+
+    /** This runtime's network, made on first use. */
     public dev.trellis.runtime.Network network() {
         if (network == null) {
             network = new TcpNetwork(this, io, TcpNetwork.SYSTEM_RESOLVER, 0);

@@ -9,7 +9,7 @@ import dev.trellis.runtime.ConnectException;
 import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
 import dev.trellis.runtime.spi.Kernel;
-import dev.trellis.runtime.spi.StreamGuard;
+import dev.trellis.streams.StreamGuard;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -14,6 +14,19 @@ import dev.trellis.runtime.spi.Kernel;
  * ({@link CancelScope#cancelledCaught()}), while the failure goes on propagating.
  */
 public final class Cancelled extends Error {
+    /** For engines: how the kernel creates a Cancelled and tells one. */
+    public static final Kernel.Cancellations KIND = new Kernel.Cancellations() {
+        @Override
+        public Error create(String message, Kernel.Proof proof) {
+            return new Cancelled(message, proof);
+        }
+
+        @Override
+        public boolean isCancellation(Throwable t) {
+            return t instanceof Cancelled;
+        }
+    };
+
     /** False once a cancel scope has absorbed this cancellation. */
     private boolean pending = true;
 
@@ -50,7 +63,7 @@ public final class Cancelled extends Error {
         if (e instanceof Cancelled c) {
             return c.pending ? c : null;
         }
-        Cancelled riding = e == null ? null : kernel.riding(e);
+        Cancelled riding = e == null ? null : (Cancelled) kernel.riding(e);
         return riding != null && riding.pending ? riding : null;
     }
 }

@@ -18,7 +18,11 @@ import java.util.List;
 public interface Network {
     /** The network of the runtime running the calling task. */
     static Network current() {
-        return Kernel.current("Network.current").kernel().network();
+        Network net = Kernel.current("Network.current").kernel().service(Network.class);
+        if (net == null) {
+            throw new UnsupportedOperationException("this runtime has no network");
+        }
+        return net;
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.trellis.runtime;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Scope;
 import dev.trellis.runtime.spi.Task;
-import dev.trellis.runtime.spi.TraceKind;
+import dev.trellis.trace.TraceKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +115,7 @@ public final class Nursery {
                     + "nursery's block or one of its children is still running, or open a new nursery.");
         }
         liveChildren++;
-        kernel.spawn(name, scope, id, this::childEnded, body);
+        kernel.spawn(name, scope, id, this::childEnded, body::run);
     }
 
     /**

@@ -1,11 +1,12 @@
 package dev.trellis.sim;
 
-import dev.trellis.check.Trace;
 import dev.trellis.runtime.Body;
+import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.spi.ExecutionAborted;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
-import dev.trellis.runtime.spi.TraceKind;
+import dev.trellis.trace.Trace;
+import dev.trellis.trace.TraceKind;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ final class Execution extends Kernel {
     private record Arrival(Runnable continuation, String from) {}
 
     Execution(Schedule schedule, Trace trace) {
+        super(Cancelled.KIND);
         this.schedule = schedule;
         this.seed = schedule.seed();
         this.trace = trace;
@@ -119,6 +121,11 @@ final class Execution extends Kernel {
     private SimNetwork network;
 
     @Override
+    public <T> T service(Class<T> type) {
+        return type == dev.trellis.runtime.Network.class ? type.cast(network()) : null;
+    }
+
+    /** This runtime's network, made on first use. */
     public dev.trellis.runtime.Network network() {
         if (network == null) {
             network = new SimNetwork(this, config.streams());
@@ -177,7 +184,7 @@ final class Execution extends Kernel {
         Task root = null;
         trackRunningTask(true);
         try {
-            root = spawn("main", null, -1, null, body);
+            root = spawn("main", null, -1, null, body::run);
             loop();
         } catch (Replay.ReplayDiverged e) {
             fail(Failures.divergence(this, e));

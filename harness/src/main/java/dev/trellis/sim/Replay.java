@@ -1,7 +1,7 @@
 package dev.trellis.sim;
 
-import dev.trellis.check.Trace;
-import dev.trellis.runtime.spi.TraceKind;
+import dev.trellis.trace.Trace;
+import dev.trellis.trace.TraceKind;
 
 import java.util.Arrays;
 

@@ -1,6 +1,6 @@
 package dev.trellis.sim;
 
-import dev.trellis.check.Trace;
+import dev.trellis.trace.Trace;
 
 import java.time.Duration;
 

@@ -1,5 +1,7 @@
 package dev.trellis.sim;
 
+import dev.trellis.streams.StreamOptions;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.trellis.sim;
 
 import dev.trellis.check.Invariant;
 import dev.trellis.check.StructuralInvariants;
+import dev.trellis.streams.StreamOptions;
 
 import java.time.Duration;
 import java.util.List;

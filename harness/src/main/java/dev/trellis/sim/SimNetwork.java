@@ -9,6 +9,8 @@ import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
+import dev.trellis.streams.MemoryStreams;
+import dev.trellis.streams.StreamOptions;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,8 +1,8 @@
 package dev.trellis.sim;
 
-import dev.trellis.check.Trace;
 import dev.trellis.runtime.Body;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.trace.Trace;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

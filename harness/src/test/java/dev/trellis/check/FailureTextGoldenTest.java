@@ -8,7 +8,7 @@ import dev.trellis.sim.Result;
 import dev.trellis.sim.Schedule;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
-import dev.trellis.sim.StreamOptions;
+import dev.trellis.streams.StreamOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

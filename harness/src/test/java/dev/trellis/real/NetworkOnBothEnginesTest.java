@@ -13,7 +13,7 @@ import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.sim.SimNetwork;
 import dev.trellis.sim.Sims;
-import dev.trellis.sim.StreamOptions;
+import dev.trellis.streams.StreamOptions;
 import dev.trellis.testkit.StreamConformance;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;

@@ -3,7 +3,7 @@ package dev.trellis.runtime;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Scope;
 import dev.trellis.runtime.spi.Task;
-import dev.trellis.runtime.spi.TraceKind;
+import dev.trellis.trace.TraceKind;
 
 /**
  * A deliberately broken nursery, kept to prove the invariants catch it: its close waits only for
@@ -49,6 +49,6 @@ final class BrokenNursery {
             if (byOwner && --liveOwnerChildren == 0 && waiting) {
                 kernel.wake(owner);
             }
-        }, body);
+        }, body::run);
     }
 }

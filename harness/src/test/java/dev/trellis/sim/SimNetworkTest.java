@@ -10,6 +10,7 @@ import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
+import dev.trellis.streams.StreamOptions;
 import dev.trellis.testkit.StreamConformance;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,8 @@ import dev.trellis.runtime.Body;
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Nursery;
+import dev.trellis.streams.MemoryStreams;
+import dev.trellis.streams.StreamOptions;
 import dev.trellis.testkit.StreamConformance;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

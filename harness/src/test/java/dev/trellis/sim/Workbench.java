@@ -6,6 +6,7 @@ import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
+import dev.trellis.streams.StreamOptions;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

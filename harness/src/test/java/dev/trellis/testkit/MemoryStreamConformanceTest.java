@@ -1,10 +1,10 @@
 package dev.trellis.testkit;
 
 import dev.trellis.runtime.Body;
-import dev.trellis.sim.MemoryStreams;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
-import dev.trellis.sim.StreamOptions;
+import dev.trellis.streams.MemoryStreams;
+import dev.trellis.streams.StreamOptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,13 +1,12 @@
 package dev.trellis.runtime.spi;
 
-import dev.trellis.runtime.Body;
-import dev.trellis.runtime.Cancelled;
+import dev.trellis.trace.TraceKind;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The machinery both engines share: tasks on virtual threads, kernel waits, wake-ups, cancel
@@ -24,12 +23,31 @@ public abstract class Kernel {
     private static final LongAdder THREADS_STARTED = new LongAdder();
     private static final LongAdder THREADS_ENDED = new LongAdder();
 
-    /** What only the kernel holds, to create a {@link Cancelled}. */
+    /** What only the kernel holds, to create the runtime's cancellation exception. */
     public static final class Proof {
         private Proof() {}
     }
 
     private static final Proof PROOF = new Proof();
+
+    /** The code of a task. */
+    @FunctionalInterface
+    public interface TaskBody {
+        void run() throws Exception;
+    }
+
+    /**
+     * How the kernel makes the runtime's cancellation exception (the runtime's {@code Cancelled},
+     * whose constructor asks for the {@link Proof} only the kernel has) without depending on the
+     * runtime's package: the engines, which know both, pass it in.
+     */
+    public interface Cancellations {
+        Error create(String message, Proof proof);
+
+        boolean isCancellation(Throwable t);
+    }
+
+    private final Cancellations cancellations;
 
     protected final List<Task> tasks = new ArrayList<>();
     protected final Timers timers = new Timers();
@@ -50,7 +68,8 @@ public abstract class Kernel {
     private long cancelEpoch;
     private int nextNurseryId;
 
-    protected Kernel() {
+    protected Kernel(Cancellations cancellations) {
+        this.cancellations = cancellations;
         this.builder = VirtualThreads.builder(this::submit);
     }
 
@@ -91,9 +110,12 @@ public abstract class Kernel {
     /** A value in [0, bound) from the execution's decision stream (seeded in the simulator). */
     public abstract long draw(long bound);
 
-    /** The network of this runtime. */
-    public dev.trellis.runtime.Network network() {
-        throw new UnsupportedOperationException("this runtime has no network");
+    /**
+     * A service of this runtime by its type (the network), or null if it offers none. The kernel
+     * does not know the runtime's types; each engine answers for the ones it provides.
+     */
+    public <T> T service(Class<T> type) {
+        return null;
     }
 
     // ---- finding the current task (see CurrentTask) -----------------------------------------
@@ -130,7 +152,7 @@ public abstract class Kernel {
     // ---- tasks ------------------------------------------------------------------------------
 
     /** Starts a task; it becomes ready and runs when the engine picks it. */
-    public Task spawn(String name, Scope scope, int nurseryId, Task.EndListener listener, Body body) {
+    public Task spawn(String name, Scope scope, int nurseryId, Task.EndListener listener, TaskBody body) {
         checkNotAborting();
         Task spawner = running;
         Task task = new Task(this, tasks.size(), name, spawner, scope, nurseryId, listener);
@@ -163,7 +185,7 @@ public abstract class Kernel {
         return task;
     }
 
-    private void runTask(Task task, Body body) {
+    private void runTask(Task task, TaskBody body) {
         Throwable failure = null;
         // The simulator set this already; the real runtime learns here that the task is on the
         // carrier, so that until it parks in the kernel, a cancellation knows to interrupt it.
@@ -177,7 +199,7 @@ public abstract class Kernel {
         task.state = Task.State.DONE;
         live--;
         int how = failure == null ? 0
-                : failure instanceof Cancelled || isCancellation(task, failure) ? 2
+                : cancellations.isCancellation(failure) || isCancellation(task, failure) ? 2
                 : failure instanceof ExecutionAborted ? 3 : 1;
         trace(TraceKind.END, task, how, 0, failure == null ? null : failure.getClass().getName());
         if (task.listener != null) {
@@ -197,7 +219,7 @@ public abstract class Kernel {
 
     /**
      * Parks the current task until {@link #wake} (or, when {@code cancellable}, until a scope on
-     * its chain is cancelled, which throws {@link Cancelled}). Callers register themselves where a
+     * its chain is cancelled, which throws the runtime's {@code Cancelled}). Callers register themselves where a
      * waker will find them before calling, and deregister in a finally block.
      */
     public void park(String reason, boolean cancellable) {
@@ -228,10 +250,10 @@ public abstract class Kernel {
      * {@code wait_task_rescheduled} with an abort function that returns {@code Abort.FAILED}, as
      * a nursery's exit uses it ({@code _nested_child_finished}).
      */
-    public void parkUntilWoken(String reason, Consumer<Cancelled> abort) {
+    public void parkUntilWoken(String reason, Consumer<Error> abort) {
         Task task = current("park");
         checkNotAborting();
-        Cancelled already = cancellationOf(task);
+        Error already = cancellationOf(task);
         if (already != null) {
             abort.accept(already);
         } else {
@@ -302,7 +324,7 @@ public abstract class Kernel {
     }
 
     /**
-     * Takes a schedule point, then throws {@link Cancelled} if the current task is cancelled.
+     * Takes a schedule point, then throws the runtime's {@code Cancelled} if the current task is cancelled.
      * trio's {@code checkpoint()} in that order: a cancel made by a task that ran during the
      * yield is raised here, not at the next checkpoint.
      */
@@ -311,7 +333,7 @@ public abstract class Kernel {
         checkpointIfCancelled();
     }
 
-    /** Throws {@link Cancelled} if the current task is cancelled; never gives up the carrier. */
+    /** Throws the runtime's {@code Cancelled} if the current task is cancelled; never gives up the carrier. */
     public void checkpointIfCancelled() {
         Task task = current("checkpoint");
         task.interruptedFor = null;
@@ -320,14 +342,14 @@ public abstract class Kernel {
     }
 
     private void throwIfCancelled(Task task) {
-        Cancelled c = cancellationOf(task);
+        Error c = cancellationOf(task);
         if (c != null) {
             throw c;
         }
     }
 
     /** The Cancelled a checkpoint of {@code task} raises now (recorded as delivered), or null. */
-    private Cancelled cancellationOf(Task task) {
+    private Error cancellationOf(Task task) {
         // Nothing changed since this task last found itself not cancelled: skip the walk.
         if (task.clearAtEpoch == cancelEpoch && task.clearForScope == task.innermost) {
             return null;
@@ -339,13 +361,13 @@ public abstract class Kernel {
             return null;
         }
         trace(TraceKind.CANCEL_DELIVERED, task, s.id, 0, null);
-        return new Cancelled("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"), PROOF);
+        return cancellations.create("cancelled by " + s + (s.cancelReason == null ? "" : " (" + s.cancelReason + ")"), PROOF);
     }
 
     /**
      * What {@code failure}, thrown by code of {@code task}, means to cancel scopes and nurseries:
      * an {@link InterruptedException} from a java.util.concurrent wait that a cancellation
-     * interrupted is that cancellation, and becomes a {@link Cancelled} (the interruption as its
+     * interrupted is that cancellation, and becomes a the runtime's {@code Cancelled} (the interruption as its
      * cause); anything else is itself. Only the kernel interrupts a task's thread, so an
      * {@code InterruptedException} in a cancelled task is the cancellation's even if the task
      * passed through the kernel after the interrupt.
@@ -354,7 +376,7 @@ public abstract class Kernel {
         if (isCancellation(task, failure)) {
             task.interruptedFor = null;
             Scope s = Scope.effectiveCancel(task.innermost);
-            Cancelled c = new Cancelled("cancelled by " + (s == null ? "a scope since exited" : s.toString())
+            Error c = cancellations.create("cancelled by " + (s == null ? "a scope since exited" : s.toString())
                     + " while waiting in a java.util.concurrent wait, which the cancellation interrupted", PROOF);
             c.initCause(failure);
             return c;
@@ -476,7 +498,7 @@ public abstract class Kernel {
                 t.wokenByCancel = true;
                 wake(t);
             } else if (t.state == Task.State.PARKED && t.abort != null) {
-                Consumer<Cancelled> abort = t.abort;
+                Consumer<Error> abort = t.abort;
                 t.abort = null;
                 abort.accept(cancellationOf(t));
             } else {
@@ -556,16 +578,16 @@ public abstract class Kernel {
      * here, for the scope it belongs to (trio's exception group {@code {Cancelled, E}}). Keyed by
      * identity, looked up only, never iterated; it lives as long as the execution.
      */
-    public Cancelled riding(Throwable failure) {
+    public Error riding(Throwable failure) {
         return riding.get(failure);
     }
 
     /** Records that {@code cancelled} rides on {@code failure}; see {@link #riding}. */
-    public void ride(Throwable failure, Cancelled cancelled) {
+    public void ride(Throwable failure, Error cancelled) {
         riding.put(failure, cancelled);
     }
 
-    private final java.util.Map<Throwable, Cancelled> riding = new java.util.IdentityHashMap<>();
+    private final java.util.Map<Throwable, Error> riding = new java.util.IdentityHashMap<>();
 
     /** Records an application or primitive event in the trace. */
     public void note(String text) {

@@ -39,7 +39,7 @@ public final class Task {
     boolean cancellableWait;
     boolean wokenByCancel;
     /** Set while parked in {@link Kernel#parkUntilWoken}: where a cancellation goes instead of a wake. */
-    java.util.function.Consumer<dev.trellis.runtime.Cancelled> abort;
+    java.util.function.Consumer<Error> abort;
     /**
      * The cancelled scope whose cancellation interrupted the task's java.util.concurrent wait, so
      * that one cancellation interrupts one wait once (a wait that ignores interrupts and parks

@@ -1,4 +1,4 @@
-package dev.trellis.runtime.spi;
+package dev.trellis.trace;
 
 /** The kinds of trace events the kernel and the runtime record. Codes are part of the trace hash. */
 public final class TraceKind {

@@ -1,4 +1,4 @@
-package dev.trellis.sim;
+package dev.trellis.streams;
 
 import java.time.Duration;
 

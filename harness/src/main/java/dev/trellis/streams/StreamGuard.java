@@ -1,4 +1,4 @@
-package dev.trellis.runtime.spi;
+package dev.trellis.streams;
 
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.BusyResourceException;

@@ -1,12 +1,12 @@
-package dev.trellis.sim;
+package dev.trellis.streams;
 
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.spi.Kernel;
-import dev.trellis.runtime.spi.StreamGuard;
 import dev.trellis.runtime.spi.Task;
+import dev.trellis.streams.StreamGuard;
 
 import java.util.ArrayDeque;
 
@@ -32,8 +32,11 @@ public final class MemoryStreams {
         return pair(options, options, null);
     }
 
-    /** Two ends with options per direction (a→b, b→a); {@code partition} may delay delivery. */
-    static ByteStream[] pair(StreamOptions aToB, StreamOptions bToA, Partition partition) {
+    /**
+     * Two ends with options per direction (a→b, b→a); {@code partition}, if not null, may delay
+     * delivery (a simulated network's partition windows).
+     */
+    public static ByteStream[] pair(StreamOptions aToB, StreamOptions bToA, Partition partition) {
         Kernel kernel = Kernel.current("MemoryStreams.pair").kernel();
         aToB = drawReset(kernel, aToB);
         bToA = drawReset(kernel, bToA);
@@ -50,7 +53,7 @@ public final class MemoryStreams {
     }
 
     /** A window of virtual time during which nothing crosses a link. */
-    interface Partition {
+    public interface Partition {
         /** When bytes sent now may arrive, at the earliest. */
         long deliverableAt(long now);
     }

@@ -1,6 +1,6 @@
-package dev.trellis.check;
+package dev.trellis.trace;
 
-import dev.trellis.runtime.spi.TraceKind;
+import dev.trellis.trace.TraceKind;
 
 import java.util.Arrays;
 

@@ -1,0 +1,74 @@
+package dev.trellis.arch;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The layering the module descriptor and the packages promise, read off the compiled classes:
+ * the kernel sits below the runtime's API, the trace below both, and applications on the module
+ * path see the API and not the kernel.
+ */
+class ArchitectureTest {
+    private static final Path CLASSES = Path.of("target/classes");
+
+    @Test
+    void theKernelDoesNotDependOnTheRuntimeItServes() throws IOException {
+        assertThat(references("dev/trellis/runtime/spi"))
+                .as("classes of dev.trellis.runtime.spi may use the trace and the JDK, not the runtime's API")
+                .noneMatch(name -> name.startsWith("dev/trellis/") && !name.startsWith("dev/trellis/runtime/spi/")
+                        && !name.startsWith("dev/trellis/trace/"));
+    }
+
+    @Test
+    void theTraceDependsOnNothingOfTrellis() throws IOException {
+        assertThat(references("dev/trellis/trace"))
+                .noneMatch(name -> name.startsWith("dev/trellis/") && !name.startsWith("dev/trellis/trace/"));
+    }
+
+    @Test
+    void theModuleExportsTheApiAndNotTheKernel() throws IOException {
+        ModuleDescriptor module;
+        try (InputStream in = Files.newInputStream(CLASSES.resolve("module-info.class"))) {
+            module = ModuleDescriptor.read(in);
+        }
+        Set<String> exported = module.exports().stream()
+                .filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(exported)
+                .contains("dev.trellis.runtime", "dev.trellis.sim", "dev.trellis.real", "dev.trellis.testkit")
+                .doesNotContain("dev.trellis.runtime.spi", "dev.trellis.cli");
+    }
+
+    /** Every class named in the constant pools of the classes under {@code dir}. */
+    private static Set<String> references(String dir) throws IOException {
+        Set<String> out = new TreeSet<>();
+        try (Stream<Path> files = Files.list(CLASSES.resolve(dir))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                ClassModel model = ClassFile.of().parse(f);
+                for (PoolEntry e : model.constantPool()) {
+                    if (e instanceof ClassEntry c) {
+                        out.add(c.asInternalName());
+                    }
+                }
+            }
+        }
+        assertThat(out).as("classes read under " + dir).isNotEmpty();
+        return out;
+    }
+}
