@@ -123,6 +123,20 @@ public final class StructuralInvariants implements Invariant {
                         }
                     }
                 }
+                case TraceKind.REPARENT -> {
+                    int from = (int) a;
+                    int to = (int) b;
+                    growNurseries(to);
+                    if (nurseryClosed[to]) {
+                        return v("no-start-into-closed-nursery", "task " + task + " moved into nursery " + to
+                                + " after it closed", i);
+                    }
+                    if (from >= 0) {
+                        nurseryLive[from]--;
+                    }
+                    nurseryLive[to]++;
+                    taskNursery[task] = to;
+                }
                 case TraceKind.NURSERY_OPEN -> {
                     int n = (int) a;
                     growNurseries(n);

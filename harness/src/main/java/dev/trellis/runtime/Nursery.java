@@ -31,6 +31,23 @@ public final class Nursery {
         void run(Nursery nursery) throws Exception;
     }
 
+    /** The code of a task started with {@link #startAndWait}: it says when it is ready. */
+    @FunctionalInterface
+    public interface StartBody<T> {
+        void run(TaskStatus<T> status) throws Exception;
+    }
+
+    /** How a task started with {@link #startAndWait} says it is ready (trio's {@code task_status}). */
+    public interface TaskStatus<T> {
+        /** Ready: {@code startAndWait} returns {@code value}, and the task moves into its nursery. */
+        void started(T value);
+
+        /** Ready, with no value ({@code startAndWait} returns null). */
+        default void started() {
+            started(null);
+        }
+    }
+
     private final Kernel kernel;
     private final int id;
     private final Scope scope;
@@ -39,6 +56,8 @@ public final class Nursery {
     private final List<Throwable> failures = new ArrayList<>();
     private int liveChildren;
     private boolean blockRunning = true;
+    /** Calls of startAndWait that may yet move a task in: the nursery stays open for them. */
+    private int pendingStarts;
     private boolean waiting;
     private boolean closed;
 
@@ -109,13 +128,96 @@ public final class Nursery {
      * @throws IllegalStateException if the nursery has already closed
      */
     public void start(String name, Body body) {
+        refuseIfClosed(name);
+        spawn(name, body);
+    }
+
+    private Task spawn(String name, Body body) {
+        liveChildren++;
+        return kernel.spawn(name, scope, id, this::childEnded, body::run);
+    }
+
+    private void refuseIfClosed(String name) {
         if (closed) {
             throw new IllegalStateException("Nursery " + id + " is closed to new arrivals: it closed when its "
                     + "block and all its children had ended, so '" + name + "' cannot start in it. Start the task while the "
                     + "nursery's block or one of its children is still running, or open a new nursery.");
         }
-        liveChildren++;
-        kernel.spawn(name, scope, id, this::childEnded, body::run);
+    }
+
+    /**
+     * Starts {@code body} as a new task and waits until it calls {@code status.started(value)},
+     * then returns {@code value}, and the task goes on in this nursery (trio's
+     * {@code nursery.start}; {@link #start} is trio's {@code start_soon}). Until then the task
+     * runs as if inside this call: a failure before {@code started} is thrown here, not into the
+     * nursery, and cancelling the caller cancels the task. A server uses it to return its bound
+     * address only once it listens:
+     *
+     * {@snippet :
+     * Address address = nursery.startAndWait("server", status -> {
+     *     try (Listener listener = net.listen(Address.of("127.0.0.1", 0))) {
+     *         status.started(listener.address());
+     *         net.serve(listener, handler);
+     *     }
+     * });
+     * }
+     *
+     * @throws IllegalStateException if the nursery has closed, or the task ended without calling
+     *         {@code started}
+     */
+    public <T> T startAndWait(String name, StartBody<T> body) throws Exception {
+        refuseIfClosed(name);
+        pendingStarts++;
+        try {
+            Status<T> status = new Status<>(name);
+            // trio: the task starts in a nursery of the caller's, and started() moves it here.
+            open(temporary -> {
+                status.temporary = temporary;
+                status.task = temporary.spawn(name, () -> body.run(status));
+            });
+            if (!status.called) {
+                throw new IllegalStateException("'" + name + "' ended without calling status.started(), so startAndWait "
+                        + "has no value to return; call started() once the task is ready, or use start(name, body)");
+            }
+            return status.value;
+        } finally {
+            pendingStarts--;
+            checkClosed();
+        }
+    }
+
+    /** trio's {@code _TaskStatus}: one task's way into this nursery. */
+    private final class Status<T> implements TaskStatus<T> {
+        private final String name;
+        Nursery temporary;
+        Task task;
+        boolean called;
+        T value;
+
+        Status(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void started(T v) {
+            if (Kernel.current("TaskStatus.started") != task) {
+                throw new IllegalStateException("status.started() must be called by '" + name + "', the task being started");
+            }
+            if (called) {
+                throw new IllegalStateException("status.started() called twice by '" + name + "'");
+            }
+            called = true;
+            value = v;
+            // trio: if the caller's side is cancelled, stay there; the task will end on its own, and
+            // its Cancelled must not land where no cancelled scope is left to absorb it.
+            if (temporary.scope.isEffectivelyCancelled()) {
+                return;
+            }
+            temporary.liveChildren--;
+            liveChildren++;
+            kernel.reparent(task, temporary.scope, scope, id, Nursery.this::childEnded);
+            temporary.checkClosed();
+        }
     }
 
     /**
@@ -146,7 +248,7 @@ public final class Nursery {
      * that starts into it from then on is refused rather than left to run unwatched.
      */
     private void checkClosed() {
-        if (blockRunning || liveChildren > 0 || closed) {
+        if (blockRunning || liveChildren > 0 || pendingStarts > 0 || closed) {
             return;
         }
         closed = true;

@@ -36,10 +36,12 @@ public final class TraceKind {
     public static final int NOTE = 15;
     /** A task took a schedule point and kept running (nobody else was ready). */
     public static final int YIELD = 16;
+    /** The task moved to another nursery (trio's {@code nursery.start}); a = old nursery id, b = new one. */
+    public static final int REPARENT = 17;
 
     private static final String[] NAMES = {"?", "spawn", "step", "park", "wake", "end", "nursery-open",
         "nursery-close", "scope-enter", "scope-exit", "cancel", "cancel-delivered", "clock", "deadline",
-        "draw", "note", "yield"};
+        "draw", "note", "yield", "reparent"};
 
     public static String name(int kind) {
         return kind > 0 && kind < NAMES.length ? NAMES[kind] : "kind-" + kind;

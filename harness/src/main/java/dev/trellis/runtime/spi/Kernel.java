@@ -470,6 +470,34 @@ public abstract class Kernel {
         trace(TraceKind.SCOPE_EXIT, task, s.id, absorbed ? 1 : 0, null);
     }
 
+    /**
+     * Moves {@code task}, started into the nursery whose scope is {@code from}, into the nursery
+     * {@code nurseryId} whose scope is {@code to}, with {@code listener} to hear of its end: trio's
+     * {@code TaskStatus.started}. The scopes the task opened since move with it, and so does
+     * everything started inside them; if the new place is cancelled, the task and everything
+     * under it see it from their next checkpoint, and their cancellable waits are woken now.
+     */
+    public void reparent(Task task, Scope from, Scope to, int nurseryId, Task.EndListener listener) {
+        if (task.innermost == from) {
+            task.innermost = to;
+        } else {
+            Scope s = task.innermost;
+            while (s != null && s.parent != from) {
+                s = s.parent;
+            }
+            if (s == null) {
+                throw new IllegalStateException(task + " is not inside " + from + ", so it cannot be moved out of it");
+            }
+            s.parent = to;
+        }
+        int old = task.nurseryId;
+        task.nurseryId = nurseryId;
+        task.listener = listener;
+        cancelEpoch++;
+        trace(TraceKind.REPARENT, task, old, nurseryId, null);
+        deliverCancellations();
+    }
+
     /** Whether {@code failure} of {@code task} is an interrupted wait that {@link #asCancellation} turns into a Cancelled. */
     private static boolean isCancellation(Task task, Throwable failure) {
         return failure instanceof InterruptedException

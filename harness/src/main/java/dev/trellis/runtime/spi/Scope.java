@@ -7,7 +7,8 @@ package dev.trellis.runtime.spi;
  */
 public final class Scope {
     public final int id;
-    final Scope parent;
+    /** The enclosing scope; changes only when a starting task moves to its nursery ({@link Kernel#reparent}). */
+    Scope parent;
     final Kernel kernel;
     boolean cancelled;
     boolean shield;
@@ -27,6 +28,11 @@ public final class Scope {
     public boolean isShielded() { return shield; }
     public long deadline() { return deadline; }
     public String cancelReason() { return cancelReason; }
+
+    /** Whether code running with this scope as its innermost is cancelled (no shield in between). */
+    public boolean isEffectivelyCancelled() {
+        return effectiveCancel(this) != null;
+    }
 
     /**
      * Whether a Cancelled leaving this scope stops here: this scope is cancelled and no cancelled

@@ -30,8 +30,10 @@ public final class Task {
     public final String name;
     final Kernel kernel;
     final Task spawner;
-    final EndListener listener;
-    final int nurseryId;
+    /** Who hears of the task's end; changes when trio-style {@code start} moves the task. */
+    EndListener listener;
+    /** The nursery it belongs to; changes when trio-style {@code start} moves the task. */
+    int nurseryId;
     Thread thread;
     State state = State.READY;
     Scope innermost;
