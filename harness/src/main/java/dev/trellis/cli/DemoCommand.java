@@ -1,6 +1,6 @@
 package dev.trellis.cli;
 
-import dev.trellis.apps.NurseryDemo;
+import dev.trellis.apps.Programs;
 import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.sim.Result;
@@ -15,9 +15,18 @@ import java.util.concurrent.Callable;
 
 /** Runs one of the seed tutorial's programs, for real or under the simulator. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a seed program: 'nursery' (parent and two sleeping children).")
+        description = "Run a seed program to its end, for real or under the simulator.")
 final class DemoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PROGRAM", description = "Which program: nursery.")
+    /** For picocli's help: the programs with a demo. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Programs.all().stream().filter(Programs.Program::hasDemo).map(Programs.Program::name).iterator();
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "PROGRAM", completionCandidates = Names.class,
+            description = "Which program: ${COMPLETION-CANDIDATES}.")
     String program;
 
     @Option(names = "--sim", description = "Run under the simulator (virtual time) instead of for real.")
@@ -32,20 +41,20 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!program.equals("nursery")) {
-            System.err.println("unknown program '" + program + "': known programs are: nursery");
+        Programs.Demo demo = Programs.find(program).map(Programs.Program::demo).orElse(null);
+        if (demo == null) {
+            System.err.println("unknown program '" + program + "': programs with a demo are: "
+                    + Programs.names(Programs.Program::hasDemo));
             return 2;
         }
         if (!sim) {
             RealRuntime.run(() -> {
-                NurseryDemo.run(line -> System.out.printf(Locale.ROOT, "[%6.3f s] %s%n", seconds(), line));
+                demo.run(DemoCommand::print);
                 return null;
             });
             return 0;
         }
-        Result r = Simulation.run(() -> NurseryDemo.run(line ->
-                System.out.printf(Locale.ROOT, "[%6.3f s] %s%n", seconds(), line)), seed,
-                SimConfig.defaults().withStrategy(strategy));
+        Result r = Simulation.run(() -> demo.run(DemoCommand::print), seed, SimConfig.defaults().withStrategy(strategy));
         if (r.failure() != null || r.bodyFailure() != null) {
             System.err.println(r.failure() != null ? r.failure().getMessage() : r.bodyFailure().toString());
             return 1;
@@ -53,6 +62,10 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "virtual end time %s, %d steps, trace hash %s%n", r.endTime(), r.steps(),
                 r.traceHashHex());
         return 0;
+    }
+
+    private static void print(String line) {
+        System.out.printf(Locale.ROOT, "[%6.3f s] %s%n", seconds(), line);
     }
 
     private static double seconds() {

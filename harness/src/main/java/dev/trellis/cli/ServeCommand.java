@@ -1,6 +1,6 @@
 package dev.trellis.cli;
 
-import dev.trellis.apps.EchoHandler;
+import dev.trellis.apps.Programs;
 import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Address;
 import dev.trellis.runtime.Handler;
@@ -14,9 +14,18 @@ import java.util.concurrent.Callable;
 
 /** Runs one of the seed's servers for real, on the real runtime and real TCP. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a seed program over real TCP until interrupted: echo (try it with nc or telnet).")
+        description = "Serve a seed program over real TCP until interrupted (try it with nc or telnet).")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PROGRAM", description = "Which server: echo.")
+    /** For picocli's help: the programs with a server. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Programs.all().stream().filter(Programs.Program::hasServer).map(Programs.Program::name).iterator();
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "PROGRAM", completionCandidates = Names.class,
+            description = "Which server: ${COMPLETION-CANDIDATES}.")
     String program;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
@@ -27,12 +36,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Handler handler = switch (program) {
-            case "echo" -> new EchoHandler();
-            default -> null;
-        };
+        Handler handler = Programs.find(program).filter(Programs.Program::hasServer)
+                .map(p -> p.server().get()).orElse(null);
         if (handler == null) {
-            System.err.println("unknown server '" + program + "': known servers are: echo");
+            System.err.println("unknown server '" + program + "': programs with a server are: "
+                    + Programs.names(Programs.Program::hasServer));
             return 2;
         }
         RealRuntime.run(() -> {

@@ -39,6 +39,32 @@ class CliTest {
     }
 
     @Test
+    void demoEchoUnderTheSimulatorServesAndEchoes() {
+        assertThat(run("demo", "echo", "--sim", "--seed", "3").lines().toList())
+                .contains("[ 0.000 s] client: got back hello", "[ 0.000 s] client: got back world", "[ 0.000 s] done");
+    }
+
+    @Test
+    void anUnknownProgramIsRefusedWithTheKnownOnes() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int demo;
+        int serve;
+        try {
+            demo = new CommandLine(new Main()).execute("demo", "chatt", "--sim");
+            serve = new CommandLine(new Main()).execute("serve", "nursery");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(demo).isEqualTo(2);
+        assertThat(serve).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("unknown program 'chatt': programs with a demo are: nursery, echo")
+                .contains("unknown server 'nursery': programs with a server are: echo");
+    }
+
+    @Test
     void benchWritesTheFiguresAsJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         String out = run("bench", "--seconds", "0.05", "--rounds", "1", "--only", "pingpong", "--json", json.toString());

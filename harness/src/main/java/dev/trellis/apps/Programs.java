@@ -1,0 +1,59 @@
+package dev.trellis.apps;
+
+import dev.trellis.runtime.Handler;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The tutorial's programs by name: the one list that {@code trellis demo} runs, {@code trellis
+ * serve} serves and later commands explore, so a program added here is known to all of them.
+ */
+public final class Programs {
+    private Programs() {}
+
+    /** A program that runs to an end, printing what it does. */
+    @FunctionalInterface
+    public interface Demo {
+        void run(Consumer<String> out) throws Exception;
+    }
+
+    /**
+     * One program: {@code demo} runs it to an end (null if it has none); {@code server} makes the
+     * handler of its server, one per run (null if it serves nothing).
+     */
+    public record Program(String name, String summary, Demo demo, Supplier<Handler> server) {
+        public boolean hasDemo() {
+            return demo != null;
+        }
+
+        public boolean hasServer() {
+            return server != null;
+        }
+    }
+
+    private static final List<Program> ALL = List.of(
+            new Program("nursery", "a parent and two sleeping children; the parent ends at t = 5 s",
+                    NurseryDemo::run, null),
+            new Program("echo", "the echo server; its demo serves on a free port and sends it two lines",
+                    EchoDemo::run, EchoHandler::new));
+
+    /** Every program, in a fixed order. */
+    public static List<Program> all() {
+        return ALL;
+    }
+
+    /** The program called {@code name}, if there is one. */
+    public static Optional<Program> find(String name) {
+        return ALL.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The names of the programs that {@code which} accepts, comma-separated, for messages. */
+    public static String names(Predicate<Program> which) {
+        return ALL.stream().filter(which).map(Program::name).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.trellis.apps;
+
+import dev.trellis.real.RealRuntime;
+import dev.trellis.sim.Sims;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The registry the commands share: unique names, and every demo runs to its end on both engines. */
+@Timeout(60)
+class ProgramsTest {
+    @Test
+    void namesAreUniqueAndEachProgramDoesSomething() {
+        assertThat(Programs.all()).extracting(Programs.Program::name).doesNotHaveDuplicates();
+        assertThat(Programs.all()).allMatch(p -> p.hasDemo() || p.hasServer());
+        assertThat(Programs.find("echo")).get().matches(Programs.Program::hasServer);
+        assertThat(Programs.find("no such program")).isEmpty();
+    }
+
+    @Test
+    void everyDemoRunsToItsEndUnderTheSimulatorOnEverySeed() {
+        for (Programs.Program p : Programs.all()) {
+            if (!p.hasDemo()) {
+                continue;
+            }
+            for (String strategy : List.of("random", "pct:3")) {
+                Sims.everySeed(100, strategy, () -> {
+                    List<String> lines = new ArrayList<>();
+                    p.demo().run(lines::add);
+                    assertThat(lines).as(p.name()).isNotEmpty();
+                    assertThat(new HashSet<>(lines)).as(p.name() + ": no line twice").hasSameSizeAs(lines);
+                });
+            }
+        }
+    }
+
+    @Test
+    void theEchoDemoRunsOnRealTcp() throws Exception {
+        List<String> lines = new ArrayList<>();
+        RealRuntime.run(() -> {
+            Programs.find("echo").orElseThrow().demo().run(lines::add);
+            return null;
+        });
+        assertThat(lines).hasSize(6).endsWith("client: sent world", "client: got back world", "done");
+    }
+}
