@@ -88,7 +88,7 @@ public final class CancelScope {
         Throwable escaping = null;
         try {
             if (deadline != Long.MAX_VALUE) {
-                kernel.setDeadline(s, deadline);
+                kernel.setDeadline(s, deadline, true);
             }
             block.run(cs);
         } catch (Throwable e) {
@@ -186,7 +186,11 @@ public final class CancelScope {
         return scope.deadline() == Long.MAX_VALUE ? null : Duration.ofNanos(scope.deadline());
     }
 
-    /** Sets or moves the deadline (time since the runtime started); null removes it. */
+    /**
+     * Sets or moves the deadline (time since the runtime started); null removes it. A deadline
+     * already past fires at the next schedule point, as trio's does, so moving it out again
+     * before then undoes it.
+     */
     public void setDeadline(Duration deadline) {
         kernel.setDeadline(scope, deadline == null ? Long.MAX_VALUE : deadline.toNanos());
     }

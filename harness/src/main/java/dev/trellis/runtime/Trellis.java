@@ -12,8 +12,8 @@ public final class Trellis {
     private Trellis() {}
 
     /**
-     * A checkpoint: throws {@link Cancelled} if the task is cancelled, otherwise lets other ready
-     * tasks run first. Cheap when nobody else is ready.
+     * A checkpoint (trio's {@code checkpoint()}): lets other ready tasks run first, then throws
+     * {@link Cancelled} if the task is cancelled. Cheap when nobody else is ready.
      */
     public static void checkpoint() {
         Kernel.current("Trellis.checkpoint").kernel().checkpoint();

@@ -29,10 +29,12 @@ final class Failures {
         return switch (t.state()) {
             case PARKED -> "waits on " + t.waitingOn();
             case PARKED_ELSEWHERE -> t.interruptedByCancel()
-                    ? "was cancelled while parked outside Trellis, in a java.util.concurrent wait that ignores "
-                            + "interrupts (ReentrantLock.lock, Semaphore.acquireUninterruptibly, ...), so the "
-                            + "cancellation cannot reach it: use an interruptible wait (lockInterruptibly, acquire, "
-                            + "take) or a Trellis primitive (Channel, Event)"
+                    ? "was cancelled, interrupted once for it, and is parked again outside Trellis: either the "
+                            + "java.util.concurrent wait ignores interrupts (ReentrantLock.lock, "
+                            + "Semaphore.acquireUninterruptibly, ...) or the InterruptedException was caught and the "
+                            + "task waited again without a checkpoint in between. Use an interruptible wait "
+                            + "(lockInterruptibly, acquire, take) and let its InterruptedException propagate, or a "
+                            + "Trellis primitive (Channel, Event)"
                     : "parked outside Trellis (a java.util.concurrent lock, queue or condition)";
             default -> t.state().name().toLowerCase(Locale.ROOT);
         };

@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -243,6 +244,120 @@ class TrioSemanticsTest {
         }
     }
 
+    /** trio's sleep(0) is checkpoint(), and a blocking call in a cancelled scope passes through the scheduler first. */
+    @Nested
+    class CancelledCallsAreSchedulePoints {
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void sleepZeroIsACheckpoint(Engine engine) throws Exception {
+            Set<List<String>> outcomes = new TreeSet<>(Comparator.comparing(List::toString));
+            Body program = () -> {
+                List<String> log = new ArrayList<>();
+                CancelScope.open(s -> Nursery.open(n -> {
+                    n.start("canceller", () -> {
+                        log.add("cancel");
+                        s.cancel();
+                    });
+                    try {
+                        Trellis.sleep(Duration.ZERO);
+                        log.add("after the sleep");
+                    } catch (Cancelled c) {
+                        log.add("Cancelled at the sleep");
+                        throw c;
+                    }
+                }));
+                synchronized (outcomes) {
+                    outcomes.add(log);
+                }
+            };
+            if (engine == Engine.REAL) {
+                RealRuntime.run(() -> { program.run(); return null; });
+                assertThat(outcomes).containsExactly(List.of("cancel", "Cancelled at the sleep"));
+            } else {
+                Sims.everySeed(200, "random", program);
+                assertThat(outcomes).containsExactlyInAnyOrder(
+                        List.of("cancel", "Cancelled at the sleep"), List.of("after the sleep", "cancel"));
+            }
+        }
+
+        /** A ready task runs before a cancelled sleep raises (always on the real runtime, on some seeds in the simulator). */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void otherTasksRunBeforeACancelledCallRaises(Engine engine) throws Exception {
+            Set<Boolean> otherRanFirst = Collections.synchronizedSet(new TreeSet<>());
+            Body program = () -> {
+                boolean[] ran = {false};
+                Nursery.open(n -> {
+                    n.start("other", () -> ran[0] = true);
+                    CancelScope.open(s -> {
+                        s.cancel();
+                        try {
+                            Trellis.sleep(Duration.ofMillis(1));
+                        } catch (Cancelled c) {
+                            otherRanFirst.add(ran[0]);
+                            throw c;
+                        }
+                    });
+                });
+            };
+            if (engine == Engine.REAL) {
+                RealRuntime.run(() -> { program.run(); return null; });
+                assertThat(otherRanFirst).containsExactly(true);
+            } else {
+                Sims.everySeed(100, "random", program);
+                assertThat(otherRanFirst).contains(true);
+            }
+        }
+    }
+
+    /** Deadlines: entering with one past cancels at once; moving one into the past fires at the next pass, as in trio. */
+    @Nested
+    class Deadlines {
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aDeadlineMovedIntoThePastAndBackOutBeforeACheckpointDoesNothing(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                CancelScope scope = CancelScope.open(s -> {
+                    s.setDeadline(Duration.ZERO);
+                    s.setDeadline(null);
+                    Trellis.checkpoint();
+                });
+                return List.of(scope.cancelCalled(), scope.cancelledCaught());
+            });
+            assertThat(seen).containsExactly(false, false);
+        }
+
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aDeadlineMovedIntoThePastFiresAtTheNextCheckpoint(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                List<Boolean> calledBefore = new ArrayList<>();
+                CancelScope scope = CancelScope.open(s -> {
+                    s.setDeadline(Duration.ZERO);
+                    calledBefore.add(s.cancelCalled());
+                    Trellis.checkpoint();
+                });
+                return List.of(calledBefore, scope.cancelCalled(), scope.cancelledCaught());
+            });
+            assertThat(seen).containsExactly(List.of(false), true, true);
+        }
+
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aScopeEnteredWithAPastDeadlineIsCancelledAtOnce(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                List<Boolean> calledAtEntry = new ArrayList<>();
+                Trellis.sleep(Duration.ofMillis(1));
+                CancelScope scope = CancelScope.moveOnAt(Duration.ZERO, () -> {
+                    calledAtEntry.add(Trellis.now().isPositive());
+                    Trellis.checkpoint();
+                });
+                return List.of(calledAtEntry, scope.cancelledCaught());
+            });
+            assertThat(seen).containsExactly(List.of(true), true);
+        }
+    }
+
     @Nested
     class CancellationBesideAFailure {
         /**
@@ -404,7 +519,7 @@ class TrioSemanticsTest {
             });
             assertThat(seen).containsExactly(List.of("interrupted", "Cancelled"), true);
         }
-    
+
         /** A task cancelled before it waits is interrupted when it parks, as trio's checkpoint raises at once. */
         @ParameterizedTest
         @EnumSource(Engine.class)
@@ -518,5 +633,101 @@ class TrioSemanticsTest {
             });
             engine.check(seen, List.of(1, 2), false, 2L);
         }
-}
+
+        /**
+         * A wait that ignores the cancellation's interrupt (lock.lock) returns with the interrupt
+         * flag set again; the kernel takes it back at the task's next kernel call, so a shielded
+         * wait after it is not broken.
+         */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void anUnusedInterruptDoesNotBreakAShieldedWaitAfterIt(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+                List<String> log = Collections.synchronizedList(new ArrayList<>());
+                Nursery.open(n -> {
+                    n.start("holder", () -> {
+                        lock.lock();
+                        try {
+                            Trellis.sleep(engine.ms(3));
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    n.start("giver", () -> {
+                        Trellis.sleep(engine.ms(5));
+                        queue.put("item");
+                    });
+                    n.start("waiter", () -> {
+                        Trellis.sleep(engine.ms(1).dividedBy(2));
+                        CancelScope.moveOnAfter(engine.ms(1), () -> {
+                            lock.lock();
+                            try {
+                                log.add("locked");
+                                CancelScope.openShielded(x -> log.add("took " + queue.take()));
+                            } finally {
+                                lock.unlock();
+                            }
+                        });
+                    });
+                });
+                return List.of(log, engine.now());
+            });
+            engine.check(seen, List.of("locked", "took item"), 5L);
+        }
+
+        /** The same after the scope has ended: a plain wait outside any cancelled scope is not interrupted. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void anUnusedInterruptDoesNotOutliveItsScope(Engine engine) throws Exception {
+            List<Object> seen = engine.run(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+                List<String> log = Collections.synchronizedList(new ArrayList<>());
+                Nursery.open(n -> {
+                    n.start("holder", () -> {
+                        lock.lock();
+                        try {
+                            Trellis.sleep(engine.ms(3));
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    n.start("giver", () -> {
+                        Trellis.sleep(engine.ms(5));
+                        queue.put("item");
+                    });
+                    n.start("waiter", () -> {
+                        Trellis.sleep(engine.ms(1).dividedBy(2));
+                        CancelScope.moveOnAfter(engine.ms(1), () -> {
+                            lock.lock();
+                            lock.unlock();
+                        });
+                        log.add("took " + queue.take());
+                    });
+                });
+                return List.of(log, engine.now());
+            });
+            engine.check(seen, List.of("took item"), 5L);
+        }
+
+        /** An InterruptedException the application throws itself is its own, even in a cancelled scope. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void anInterruptedExceptionOfTheApplicationsIsNotACancellation(Engine engine) throws Exception {
+            String escaped = engine.run(() -> {
+                try {
+                    CancelScope.open(s -> {
+                        s.cancel();
+                        throw new InterruptedException("mine");
+                    });
+                    return "nothing";
+                } catch (InterruptedException e) {
+                    return e.getMessage();
+                }
+            });
+            assertThat(escaped).isEqualTo("mine");
+        }
+    }
 }

@@ -87,9 +87,9 @@ class FailureModesTest {
             }, 3);
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
             assertThat(r.failure().getMessage())
-                    .contains("task 2 'waiter': was cancelled while parked outside Trellis, in a java.util.concurrent "
-                            + "wait that ignores interrupts")
-                    .contains("use an interruptible wait");
+                    .contains("task 2 'waiter': was cancelled, interrupted once for it, and is parked again outside "
+                            + "Trellis: either the java.util.concurrent wait ignores interrupts")
+                    .contains("Use an interruptible wait");
         }
     }
 

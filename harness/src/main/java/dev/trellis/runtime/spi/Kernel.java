@@ -224,9 +224,9 @@ public abstract class Kernel {
      */
     public void park(String reason, boolean cancellable) {
         Task task = current("park");
-        task.interruptedFor = null;
+        backInKernel(task);
         if (cancellable) {
-            throwIfCancelled(task);
+            raiseIfCancelled(task);
         }
         checkNotAborting();
         task.state = Task.State.PARKED;
@@ -274,6 +274,7 @@ public abstract class Kernel {
                 // Interrupts are the kernel's way to cancel a java.util.concurrent wait; one left
                 // over from such a wait would make every later park return at once.
                 task.interruptedFor = null;
+                task.cancelInterruptSent = false;
             }
         } while (task.state == state);
     }
@@ -296,7 +297,7 @@ public abstract class Kernel {
      */
     public void yieldNow() {
         Task task = current("checkpoint");
-        task.interruptedFor = null;
+        backInKernel(task);
         checkNotAborting();
         if (!othersWaiting()) {
             trace(TraceKind.YIELD, task, 0, 0, null);
@@ -324,8 +325,8 @@ public abstract class Kernel {
     }
 
     /**
-     * Takes a schedule point, then throws the runtime's {@code Cancelled} if the current task is cancelled.
-     * trio's {@code checkpoint()} in that order: a cancel made by a task that ran during the
+     * Takes a schedule point, then raises the runtime's {@code Cancelled} if the current task is
+     * cancelled: trio's {@code checkpoint()}, so a cancel made by a task that ran during the
      * yield is raised here, not at the next checkpoint.
      */
     public void checkpoint() {
@@ -333,12 +334,48 @@ public abstract class Kernel {
         checkpointIfCancelled();
     }
 
-    /** Throws the runtime's {@code Cancelled} if the current task is cancelled; never gives up the carrier. */
+    /**
+     * Raises the runtime's {@code Cancelled} if the current task is cancelled, after a schedule
+     * point (see {@link #raiseIfCancelled}); keeps the carrier when it is not.
+     */
     public void checkpointIfCancelled() {
         Task task = current("checkpoint");
-        task.interruptedFor = null;
+        backInKernel(task);
         checkNotAborting();
+        raiseIfCancelled(task);
+    }
+
+    /**
+     * trio raises Cancelled at a blocking call only after a pass through the scheduler (its
+     * abort reschedules the task), so other ready tasks run before the cancelled one goes on;
+     * so does this, with a schedule point before the raise. Not cancelled: nothing, no yield.
+     */
+    private void raiseIfCancelled(Task task) {
+        if (task.clearAtEpoch == cancelEpoch && task.clearForScope == task.innermost) {
+            return;
+        }
+        if (Scope.effectiveCancel(task.innermost) == null) {
+            return;
+        }
+        yieldNow();
+        // Still cancelled unless another task shielded a scope of ours meanwhile.
         throwIfCancelled(task);
+    }
+
+    /**
+     * The task is back in the kernel, so a java.util.concurrent wait the kernel interrupted is
+     * over. If that interrupt was never used (the wait ignored it, or had already ended when it
+     * came), it is the kernel's to take back: left on the thread it would break a later wait that
+     * no cancellation reaches, one under a shield or after the scope has ended.
+     */
+    private static void backInKernel(Task task) {
+        if (task.interruptedFor == null) {
+            return;
+        }
+        task.interruptedFor = null;
+        if (Thread.interrupted()) {
+            task.cancelInterruptSent = false;
+        }
     }
 
     private void throwIfCancelled(Task task) {
@@ -367,14 +404,15 @@ public abstract class Kernel {
     /**
      * What {@code failure}, thrown by code of {@code task}, means to cancel scopes and nurseries:
      * an {@link InterruptedException} from a java.util.concurrent wait that a cancellation
-     * interrupted is that cancellation, and becomes a the runtime's {@code Cancelled} (the interruption as its
-     * cause); anything else is itself. Only the kernel interrupts a task's thread, so an
-     * {@code InterruptedException} in a cancelled task is the cancellation's even if the task
-     * passed through the kernel after the interrupt.
+     * interrupted is that cancellation, and becomes the runtime's {@code Cancelled} (the
+     * interruption as its cause), even if the task went through the kernel on its way out (a
+     * shielded cleanup in a finally block); an InterruptedException the application raised
+     * itself, or one after the scope has ended, stays what it is.
      */
     public Throwable asCancellation(Task task, Throwable failure) {
         if (isCancellation(task, failure)) {
             task.interruptedFor = null;
+            task.cancelInterruptSent = false;
             Scope s = Scope.effectiveCancel(task.innermost);
             Error c = cancellations.create("cancelled by " + (s == null ? "a scope since exited" : s.toString())
                     + " while waiting in a java.util.concurrent wait, which the cancellation interrupted", PROOF);
@@ -396,11 +434,13 @@ public abstract class Kernel {
     /** Parks the current task until {@code deadline} (ns, engine time); cancellable. */
     public void sleepUntil(long deadline) {
         Task task = current("sleep");
-        throwIfCancelled(task);
         if (deadline <= nanoTime()) {
-            yieldNow();
+            // trio's sleep(0) is checkpoint(), and a sleep already due is a sleep(0).
+            checkpoint();
             return;
         }
+        backInKernel(task);
+        raiseIfCancelled(task);
         Timers.Timer timer = timers.add(deadline, task, null);
         try {
             park("sleep", true);
@@ -449,6 +489,7 @@ public abstract class Kernel {
     /** Opens a scope inside the current task's innermost one and makes it the innermost. */
     public Scope enterScope(boolean shield) {
         Task task = current("CancelScope");
+        backInKernel(task);
         Scope s = new Scope(this, nextScopeId++, task.innermost);
         s.shield = shield;
         task.innermost = s;
@@ -459,6 +500,7 @@ public abstract class Kernel {
     /** Closes the current task's innermost scope, which must be {@code s}. */
     public void exitScope(Scope s, boolean absorbed) {
         Task task = current("CancelScope");
+        backInKernel(task);
         if (task.innermost != s) {
             throw new IllegalStateException("cancel scopes closed out of order: " + s + " is not the innermost of " + task);
         }
@@ -500,8 +542,8 @@ public abstract class Kernel {
 
     /** Whether {@code failure} of {@code task} is an interrupted wait that {@link #asCancellation} turns into a Cancelled. */
     private static boolean isCancellation(Task task, Throwable failure) {
-        return failure instanceof InterruptedException
-                && (task.interruptedFor != null || Scope.effectiveCancel(task.innermost) != null);
+        return failure instanceof InterruptedException && task.cancelInterruptSent
+                && Scope.effectiveCancel(task.innermost) != null;
     }
 
     /** Cancels a scope: every task parked cancellably under it is woken to see Cancelled. */
@@ -568,11 +610,22 @@ public abstract class Kernel {
             return;
         }
         t.interruptedFor = cancelling;
+        t.cancelInterruptSent = true;
         t.thread.interrupt();
     }
 
-    /** Sets or moves a scope's deadline (ns, engine time); a past deadline cancels at once. */
+    /** Moves a scope's deadline (ns, engine time); see {@link #setDeadline(Scope, long, boolean)}. */
     public void setDeadline(Scope s, long deadline) {
+        setDeadline(s, deadline, false);
+    }
+
+    /**
+     * Sets or moves a scope's deadline (ns, engine time). As in trio, a scope entered with a
+     * deadline already past is cancelled at once ({@code CancelScope.__enter__}); a deadline moved
+     * into the past later is due now and fires at the next pass through the scheduler, so moving
+     * it out again before that undoes it.
+     */
+    public void setDeadline(Scope s, long deadline, boolean entering) {
         if (s.deadlineTimer != null) {
             s.deadlineTimer.cancel();
             s.deadlineTimer = null;
@@ -582,7 +635,7 @@ public abstract class Kernel {
         if (deadline == Long.MAX_VALUE || s.cancelled || s.exited) {
             return;
         }
-        if (deadline <= nanoTime()) {
+        if (entering && deadline <= nanoTime()) {
             cancel(s, "deadline");
         } else {
             s.deadlineTimer = timers.add(deadline, null, s);

@@ -48,6 +48,13 @@ public final class Task {
      * again is not interrupted again and again); null once the task is back in the kernel.
      */
     Scope interruptedFor;
+    /**
+     * Set when the kernel interrupts the task for a cancellation; cleared when the task comes
+     * back to the kernel with the interrupt unused, or when the InterruptedException it caused
+     * is turned into a Cancelled. Only then is an InterruptedException the cancellation's; one
+     * the application raises itself stays its own.
+     */
+    boolean cancelInterruptSent;
     long clearAtEpoch = -1;
     Scope clearForScope;
     Throwable failure;
