@@ -47,6 +47,20 @@ public final class Trellis {
         Kernel.current("Trellis.note").kernel().note(text);
     }
 
+    /**
+     * Records a typed event in the execution's trace: a type and two numbers, say
+     * {@code event("chat.broadcast", messageId, senderId)}. Invariants and reports select events
+     * by type and read the numbers, never parsing text. Ignored by the real runtime.
+     *
+     * @throws IllegalArgumentException if {@code type} is blank
+     */
+    public static void event(String type, long subject, long value) {
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("Trellis.event needs a type, was [" + type + "]");
+        }
+        Kernel.current("Trellis.event").kernel().event(type, subject, value);
+    }
+
     /** Whether the calling thread is a Trellis task. */
     public static boolean inTask() {
         return Kernel.currentOrNull() != null;

@@ -101,6 +101,39 @@ public final class Trace {
 
     public String hashHex() { return String.format("%016x", hash); }
 
+    /** One event of the trace, as a value. */
+    public record Event(int index, int kind, int task, long a, long b, long time, long step, String text) {}
+
+    /** The {@code i}-th event. */
+    public Event event(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("event " + i + " of a trace of " + size);
+        }
+        return new Event(i, kinds[i], tasks[i], as[i], bs[i], times[i], steps[i], texts[i]);
+    }
+
+    /** Every event of {@code kind}, in order. */
+    public java.util.List<Event> events(int kind) {
+        java.util.List<Event> out = new java.util.ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] == kind) {
+                out.add(event(i));
+            }
+        }
+        return out;
+    }
+
+    /** Every application event of {@code type} ({@code Trellis.event}), in order. */
+    public java.util.List<Event> events(String type) {
+        java.util.List<Event> out = new java.util.ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] == TraceKind.EVENT && type.equals(texts[i])) {
+                out.add(event(i));
+            }
+        }
+        return out;
+    }
+
     /** One event as a line of text, for reports and failure messages. */
     public String describe(int i) {
         return String.format("#%-5d step %-5d t=%-12s %s", i, steps[i], formatTime(times[i]), what(i));
@@ -134,6 +167,14 @@ public final class Trace {
             case TraceKind.DRAW -> (tasks[i] >= 0 ? t + " draws " : "draws ") + b + " from [0, " + a + ")";
             case TraceKind.NOTE -> (tasks[i] >= 0 ? t + ": " : "") + text;
             case TraceKind.YIELD -> t + " runs on (nobody else is ready)";
+            case TraceKind.REPARENT -> t + " moves from nursery " + a + " to nursery " + b;
+            case TraceKind.EVENT -> (tasks[i] >= 0 ? t + ": " : "") + text + " " + a + " " + b;
+            case TraceKind.STREAM_OPEN -> t + " opens stream " + a + (b >= 0 ? " (peer " + b + ")" : "") + ": " + text;
+            case TraceKind.STREAM_SEND -> t + " sends " + b + " bytes on stream " + a;
+            case TraceKind.STREAM_RECEIVE -> t + (b < 0 ? " receives end-of-stream on stream " + a
+                    : " receives " + b + " bytes on stream " + a);
+            case TraceKind.STREAM_EOF -> t + " sends end-of-stream on stream " + a;
+            case TraceKind.STREAM_CLOSE -> t + " closes stream " + a;
             default -> TraceKind.name(kinds[i]) + " " + t + " a=" + a + " b=" + b + (text == null ? "" : " " + text);
         };
     }

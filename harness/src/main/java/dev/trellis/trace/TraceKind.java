@@ -38,10 +38,23 @@ public final class TraceKind {
     public static final int YIELD = 16;
     /** The task moved to another nursery (trio's {@code nursery.start}); a = old nursery id, b = new one. */
     public static final int REPARENT = 17;
+    /** A typed application event ({@code Trellis.event}). Text: its type; a = subject, b = value. */
+    public static final int EVENT = 18;
+    /** A stream end opened; a = stream id, b = the id of its peer end (-1 when unknown). Text: what it is. */
+    public static final int STREAM_OPEN = 19;
+    /** A sendAll finished; a = stream id, b = bytes sent. */
+    public static final int STREAM_SEND = 20;
+    /** A receive returned; a = stream id, b = bytes received, -1 for end-of-stream. */
+    public static final int STREAM_RECEIVE = 21;
+    /** End-of-stream sent; a = stream id. */
+    public static final int STREAM_EOF = 22;
+    /** A stream end closed; a = stream id. */
+    public static final int STREAM_CLOSE = 23;
 
     private static final String[] NAMES = {"?", "spawn", "step", "park", "wake", "end", "nursery-open",
         "nursery-close", "scope-enter", "scope-exit", "cancel", "cancel-delivered", "clock", "deadline",
-        "draw", "note", "yield", "reparent"};
+        "draw", "note", "yield", "reparent", "event", "stream-open", "stream-send", "stream-receive", "stream-eof",
+        "stream-close"};
 
     public static String name(int kind) {
         return kind > 0 && kind < NAMES.length ? NAMES[kind] : "kind-" + kind;

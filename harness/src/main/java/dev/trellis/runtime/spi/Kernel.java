@@ -675,6 +675,18 @@ public abstract class Kernel {
         trace(TraceKind.NOTE, currentOrNull(), 0, 0, text);
     }
 
+    /** Records a typed application event: its type, a subject and a value. */
+    public void event(String type, long subject, long value) {
+        trace(TraceKind.EVENT, currentOrNull(), subject, value, type);
+    }
+
+    /** A new stream id, unique in this execution, for the stream events of the trace. */
+    public int newStreamId() {
+        return nextStreamId++;
+    }
+
+    private int nextStreamId;
+
     /** Records a structural event (nursery open/close, child start) in the trace. */
     public void record(int kind, long a, long b) {
         trace(kind, currentOrNull(), a, b, null);
