@@ -634,6 +634,42 @@ class TrioSemanticsTest {
             engine.check(seen, List.of(1, 2), false, 2L);
         }
 
+        /** What the waiter of {@link #lockedThenGiven} is given to work with, and logs into. */
+        interface Waiter {
+            void run(ReentrantLock lock, LinkedBlockingQueue<String> queue, List<String> log) throws Exception;
+        }
+
+        /**
+         * A lock held from 0 to 3 ms, an item put in a queue at 5 ms, and {@code waiter} starting at
+         * half a millisecond; returns what the waiter logged and the end time.
+         */
+        List<Object> lockedThenGiven(Engine engine, Waiter waiter) throws Exception {
+            return engine.run(() -> {
+                ReentrantLock lock = new ReentrantLock();
+                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+                List<String> log = Collections.synchronizedList(new ArrayList<>());
+                Nursery.open(n -> {
+                    n.start("holder", () -> {
+                        lock.lock();
+                        try {
+                            Trellis.sleep(engine.ms(3));
+                        } finally {
+                            lock.unlock();
+                        }
+                    });
+                    n.start("giver", () -> {
+                        Trellis.sleep(engine.ms(5));
+                        queue.put("item");
+                    });
+                    n.start("waiter", () -> {
+                        Trellis.sleep(engine.ms(1).dividedBy(2));
+                        waiter.run(lock, queue, log);
+                    });
+                });
+                return List.of(log, engine.now());
+            });
+        }
+
         /**
          * A wait that ignores the cancellation's interrupt (lock.lock) returns with the interrupt
          * flag set again; the kernel takes it back at the task's next kernel call, so a shielded
@@ -642,38 +678,16 @@ class TrioSemanticsTest {
         @ParameterizedTest
         @EnumSource(Engine.class)
         void anUnusedInterruptDoesNotBreakAShieldedWaitAfterIt(Engine engine) throws Exception {
-            List<Object> seen = engine.run(() -> {
-                ReentrantLock lock = new ReentrantLock();
-                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-                List<String> log = Collections.synchronizedList(new ArrayList<>());
-                Nursery.open(n -> {
-                    n.start("holder", () -> {
+            List<Object> seen = lockedThenGiven(engine, (lock, queue, log) ->
+                    CancelScope.moveOnAfter(engine.ms(1), () -> {
                         lock.lock();
                         try {
-                            Trellis.sleep(engine.ms(3));
+                            log.add("locked");
+                            CancelScope.openShielded(x -> log.add("took " + queue.take()));
                         } finally {
                             lock.unlock();
                         }
-                    });
-                    n.start("giver", () -> {
-                        Trellis.sleep(engine.ms(5));
-                        queue.put("item");
-                    });
-                    n.start("waiter", () -> {
-                        Trellis.sleep(engine.ms(1).dividedBy(2));
-                        CancelScope.moveOnAfter(engine.ms(1), () -> {
-                            lock.lock();
-                            try {
-                                log.add("locked");
-                                CancelScope.openShielded(x -> log.add("took " + queue.take()));
-                            } finally {
-                                lock.unlock();
-                            }
-                        });
-                    });
-                });
-                return List.of(log, engine.now());
-            });
+                    }));
             engine.check(seen, List.of("locked", "took item"), 5L);
         }
 
@@ -681,33 +695,12 @@ class TrioSemanticsTest {
         @ParameterizedTest
         @EnumSource(Engine.class)
         void anUnusedInterruptDoesNotOutliveItsScope(Engine engine) throws Exception {
-            List<Object> seen = engine.run(() -> {
-                ReentrantLock lock = new ReentrantLock();
-                LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-                List<String> log = Collections.synchronizedList(new ArrayList<>());
-                Nursery.open(n -> {
-                    n.start("holder", () -> {
-                        lock.lock();
-                        try {
-                            Trellis.sleep(engine.ms(3));
-                        } finally {
-                            lock.unlock();
-                        }
-                    });
-                    n.start("giver", () -> {
-                        Trellis.sleep(engine.ms(5));
-                        queue.put("item");
-                    });
-                    n.start("waiter", () -> {
-                        Trellis.sleep(engine.ms(1).dividedBy(2));
-                        CancelScope.moveOnAfter(engine.ms(1), () -> {
-                            lock.lock();
-                            lock.unlock();
-                        });
-                        log.add("took " + queue.take());
-                    });
+            List<Object> seen = lockedThenGiven(engine, (lock, queue, log) -> {
+                CancelScope.moveOnAfter(engine.ms(1), () -> {
+                    lock.lock();
+                    lock.unlock();
                 });
-                return List.of(log, engine.now());
+                log.add("took " + queue.take());
             });
             engine.check(seen, List.of("took item"), 5L);
         }
