@@ -205,6 +205,8 @@ final class TrioModel {
 
     /** When set, batches are ignored: one runnable task at a time, any of them (see {@link #runInAnyOrder}). */
     private final SplittableRandom anyOrder;
+    /** The task that ran last, in any-order mode. */
+    private Task last;
 
     private TrioModel(SplittableRandom batchOrder) {
         this(batchOrder, null);
@@ -259,7 +261,14 @@ final class TrioModel {
             }
             if (anyOrder != null) {
                 if (!runq.isEmpty()) {
-                    step(runq.remove(anyOrder.nextInt(runq.size())));
+                    // Half the time the task that ran last goes on if it can (trio's checkpoint "has the option
+                    // of ... continuing to run the current task"), as PCT's schedules do; otherwise any task.
+                    int i = runq.indexOf(last);
+                    if (i < 0 || !anyOrder.nextBoolean()) {
+                        i = anyOrder.nextInt(runq.size());
+                    }
+                    last = runq.remove(i);
+                    step(last);
                 }
                 continue;
             }

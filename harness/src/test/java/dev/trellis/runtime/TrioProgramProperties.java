@@ -38,7 +38,8 @@ import java.util.Map;
  * meet at one instant only when one causes the other (a cancel waking its tasks). A started child
  * sleeps before anything else, so it never acts at the instant it was started. Should a program
  * still leave its outcome to the order trio happens to run a batch of woken tasks in, it has no one
- * right answer and is skipped; the model, run with shuffled batches, tells (none in 5,000 tries).
+ * right answer and is skipped; the model, run with shuffled batches and in any order (the task
+ * that just checkpointed going on half the time, as trio's checkpoint may and PCT does), tells.
  *
  * <p>Cost: {@value #TRIES} programs, one seed each, 3 to 12 s on two cores (most of it the model
  * runs that tell whether a program is schedule-proof); {@code -Dtrellis.budget=N} runs N seeds
