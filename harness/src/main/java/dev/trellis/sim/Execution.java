@@ -8,6 +8,8 @@ import dev.trellis.runtime.spi.Task;
 import dev.trellis.trace.Trace;
 import dev.trellis.trace.TraceKind;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +42,18 @@ final class Execution extends Kernel {
     private volatile SimulationFailure failure;
     /** Read by the watchdog. */
     private final StepStamp stamp = new StepStamp();
+    /** Set by the watchdog: the answer the caller got, which this execution returns too. */
+    private volatile Result runawayResult;
+
+    private static final VarHandle FAILURE;
+
+    static {
+        try {
+            FAILURE = MethodHandles.lookup().findVarHandle(Execution.class, "failure", SimulationFailure.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private record Arrival(Runnable continuation, String from) {}
 
@@ -197,6 +211,11 @@ final class Execution extends Kernel {
             bodyFailure = root.failure();
             checkInvariants();
         }
+        Result frozen = runawayResult;
+        if (frozen != null) {
+            // The watchdog gave up on this execution while a step ran; that step has ended since.
+            return frozen;
+        }
         return new Result(schedule, steps, now, trace.hash(), trace, failure, bodyFailure);
     }
 
@@ -243,7 +262,7 @@ final class Execution extends Kernel {
     @Override
     protected void loneYield(Task task) {
         steps++;
-        stamp.running(steps);
+        beginStep();
         if (steps >= config.maxSteps()) {
             fail(Failures.limit(this, "steps", "the execution took " + steps + " steps, the limit, " + task
                     + " checkpointing alone in a loop"));
@@ -274,7 +293,7 @@ final class Execution extends Kernel {
         }
         trace(TraceKind.STEP, task, count, index, null);
         steps++;
-        stamp.running(steps);
+        beginStep();
         return true;
     }
 
@@ -296,7 +315,7 @@ final class Execution extends Kernel {
         enter(task);
         trace(TraceKind.STEP, task, count, index, null);
         steps++;
-        stamp.running(steps);
+        beginStep();
         try {
             continuations[id].run();
         } finally {
@@ -312,6 +331,17 @@ final class Execution extends Kernel {
                 interruptIfCancelled(task);
             }
         }
+    }
+
+    /**
+     * Marks the trace as it stands, then the step as running. A runaway's result is that marked
+     * trace: what the task does once its step has begun depends on how long the watchdog takes
+     * to notice it, so none of it may reach the result.
+     */
+    private void beginStep() {
+        stamp.starting(steps);
+        trace.mark();
+        stamp.running(steps);
     }
 
     /** For the watchdog: odd while a step runs. */
@@ -382,18 +412,35 @@ final class Execution extends Kernel {
         }
     }
 
+    /** Records the run's failure; the first one stands (the watchdog may race the driver). */
     void fail(SimulationFailure f) {
-        if (failure == null) {
-            failure = f;
-        }
+        FAILURE.compareAndSet(this, null, f);
     }
 
     SimulationFailure failure() { return failure; }
 
-    /** Called by the watchdog thread: the running task has not reached a checkpoint in time. */
-    void runaway(SimulationFailure f) {
-        fail(f);
+    /**
+     * Called by the watchdog thread: the step that {@code stampSeen} names has run {@code millis}
+     * ms of wall time. Fails the run with a result frozen at the start of that step (its trace,
+     * steps and virtual time, none of which the stuck task can change), and returns it; returns
+     * null if the step ended meanwhile or the run failed otherwise first.
+     */
+    Result runaway(long stampSeen, long millis) {
+        Task task = running;
+        long at = now;
+        Trace frozen = trace.atMark();
+        if (task == null || !stamp.still(stampSeen)) {
+            return null;
+        }
+        long step = StepStamp.step(stampSeen);
+        SimulationFailure f = Failures.runaway(this, frozen, step, at, task, task.thread().getStackTrace(), millis);
+        if (!FAILURE.compareAndSet(this, null, f)) {
+            return null;
+        }
         abortReason = "runaway task";
+        Result r = new Result(schedule, step, at, frozen.hash(), frozen, f, null);
+        runawayResult = r;
+        return r;
     }
 
     private void checkInvariants() {

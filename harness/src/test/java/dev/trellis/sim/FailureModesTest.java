@@ -6,6 +6,8 @@ import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.trace.Trace;
+import dev.trellis.trace.TraceKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -128,6 +133,76 @@ class FailureModesTest {
                 throw new AssertionError("must not get past the checkpoint");
             }, 4, SimConfig.defaults().withRunawayLimit(Duration.ofMillis(100)));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Runaway.class);
+        }
+
+        /** Notes as it goes, without a checkpoint, until told to stop; then returns. */
+        private static void spinNoting(AtomicBoolean stop) {
+            int i = 0;
+            while (!stop.get()) {
+                Trellis.note("spin " + (i++ % 4));
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        private static Result runSpinner(AtomicBoolean stop) {
+            return Simulation.run(() -> Nursery.open(n -> {
+                n.start("steady", () -> {
+                    for (int i = 0; i < 3; i++) {
+                        Trellis.note("steady " + i);
+                        Trellis.checkpoint();
+                    }
+                });
+                n.start("spinner", () -> {
+                    Trellis.checkpoint();
+                    Trellis.note("about to spin");
+                    spinNoting(stop);
+                });
+            }), 11, SimConfig.defaults().withRunawayLimit(Duration.ofMillis(100)));
+        }
+
+        @Test
+        void theTraceEndsWhereTheRunawayStepBeganTheSameOnEveryRun() throws InterruptedException {
+            Set<String> outcomes = new TreeSet<>();
+            for (int run = 0; run < 5; run++) {
+                AtomicBoolean stop = new AtomicBoolean();
+                Result r;
+                try {
+                    r = runSpinner(stop);
+                } finally {
+                    stop.set(true);
+                }
+                Trace t = r.trace();
+                int size = t.size();
+                long hash = t.hash();
+                assertThat(r.failure()).isInstanceOf(SimulationFailure.Runaway.class);
+                assertThat(r.failure().getMessage())
+                        .as("the report still says where the task was")
+                        .contains("spinNoting")
+                        .contains("steps      " + r.steps())
+                        .contains("trace      " + r.traceHashHex());
+                assertThat(r.traceHash()).isEqualTo(hash);
+                int last = size - 1;
+                assertThat(t.kind(last)).as("the last event begins the runaway step: %s", t.describe(last))
+                        .isIn(TraceKind.STEP, TraceKind.YIELD);
+                assertThat(t.task(last)).isEqualTo(2);
+                assertThat(t.step(last) + 1).isEqualTo(r.steps());
+                for (int i = 0; i < size; i++) {
+                    assertThat(t.text(i)).as("nothing the runaway step did is in the trace")
+                            .isNotIn("about to spin", "spin 0", "spin 1", "spin 2", "spin 3");
+                }
+                // The abandoned task returns now and the driver tears the run down: the result keeps its trace.
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (Kernel.liveTaskThreads() != 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(t.size()).isEqualTo(size);
+                assertThat(t.hash()).isEqualTo(hash);
+                outcomes.add(r.traceHashHex() + " " + size + " events " + r.steps() + " steps");
+            }
+            assertThat(outcomes).as("five runs of seed 11").hasSize(1);
         }
     }
 
