@@ -23,8 +23,6 @@ import java.util.concurrent.locks.LockSupport;
  * the next timer; when there is no timer either, the tasks are deadlocked.
  */
 final class Execution extends Kernel {
-    private static final long FOREIGN_GRACE_MICROS = 50_000;
-
     final long seed;
     final Strategy strategy;
     final SimConfig config;
@@ -32,6 +30,7 @@ final class Execution extends Kernel {
     final Trace trace;
     private final Thread driver = Thread.currentThread();
     private final long maxTimeNanos;
+    private final long foreignGraceNanos;
     private long now;
     private long steps;
     private final ReadySet ready = new ReadySet();
@@ -65,6 +64,7 @@ final class Execution extends Kernel {
         this.config = schedule.config();
         this.strategy = Strategies.parse(config.strategy());
         this.maxTimeNanos = config.maxTime().toNanos();
+        this.foreignGraceNanos = config.foreignGrace().toNanos();
         strategy.begin(seed);
     }
 
@@ -98,6 +98,8 @@ final class Execution extends Kernel {
             ForeignThreads.run(continuation);
         } else {
             inbox.add(new Arrival(continuation, caller.getName()));
+            // The driver may be waiting out the foreign grace (or teardown): it need not wait longer.
+            LockSupport.unpark(driver);
         }
     }
 
@@ -236,7 +238,7 @@ final class Execution extends Kernel {
                 if (next == Long.MAX_VALUE) {
                     // A task parked on a java.util.concurrent object may be waiting for a thread
                     // the simulator does not run; give such a thread a moment to show itself.
-                    if (anyParkedElsewhere() && awaitForeign(FOREIGN_GRACE_MICROS)) {
+                    if (anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
                         continue;
                     }
                     fail(Failures.deadlock(this));
@@ -375,20 +377,22 @@ final class Execution extends Kernel {
     }
 
     /**
-     * Waits up to {@code micros} for a continuation handed back by a thread the simulator does
+     * Waits up to {@code nanos} for a continuation handed back by a thread the simulator does
      * not run. Wall time decides only how long to wait, never what runs next. Returns whether
-     * anything arrived (which fails the run, naming the thread).
+     * anything arrived (which fails the run, naming the thread). Parks rather than spins: on a
+     * busy machine the thread it waits for needs the CPU, and an arrival unparks the driver.
      */
-    private boolean awaitForeign(long micros) {
-        long until = System.nanoTime() + micros * 1_000;
-        while (System.nanoTime() < until) {
-            if (!inbox.isEmpty()) {
-                drainInbox();
-                return true;
+    private boolean awaitForeign(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (inbox.isEmpty()) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return false;
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(this, left);
         }
-        return false;
+        drainInbox();
+        return true;
     }
 
     /**

@@ -17,9 +17,18 @@ final class Failures {
         StringBuilder sb = new StringBuilder();
         sb.append("Deadlock: no task can run and no timer is pending, but ").append(ex.liveCount())
                 .append(" task(s) are still alive at virtual time ").append(ex.now()).append(" ns.\n");
+        boolean parkedElsewhere = false;
         for (Task t : ex.aliveTasks()) {
             sb.append("  ").append(t).append(": ").append(describeWait(t)).append('\n');
             appendStack(sb, t.thread().getStackTrace(), "      ");
+            parkedElsewhere |= t.state() == Task.State.PARKED_ELSEWHERE;
+        }
+        if (parkedElsewhere) {
+            sb.append("No thread outside the simulator woke a task parked outside Trellis within ")
+                    .append(ex.config.foreignGrace().toMillis()).append(" ms of wall time. Only tasks may wake tasks "
+                            + "here; if a thread the simulator does not run (an executor, a new Thread) was meant to, "
+                            + "that thread is the bug: SimConfig.withForeignGrace gives it longer to show itself and "
+                            + "be named.\n");
         }
         sb.append("Last events:\n").append(ex.trace.tail(TRACE_TAIL));
         sb.append(footer(ex));
