@@ -6,6 +6,7 @@ import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.Task;
 import dev.trellis.trace.Trace;
 import dev.trellis.trace.TraceKind;
 import org.junit.jupiter.api.AfterEach;
@@ -246,26 +247,70 @@ class FailureModesTest {
             assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the foreign thread ran").isTrue();
         }
 
+        /** Long enough that no scheduling delay of a loaded machine outlasts it; paid only if nothing comes. */
+        private static final Duration PATIENT = Duration.ofSeconds(20);
+
+        /**
+         * Waits, in real time (this runs outside the simulator), until the driver has seen {@code task}
+         * park outside Trellis. Its thread reading WAITING is not enough: the JDK marks a virtual
+         * thread parked before it checks, on the carrier, whether it was unparked meanwhile, and an
+         * unpark in that window is handed back by the carrier itself, as if a task had made it.
+         */
+        private static void awaitParkedOutsideTrellis(Task task) {
+            long deadline = System.nanoTime() + PATIENT.toNanos();
+            while (task.state() != Task.State.PARKED_ELSEWHERE && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+
         @Test
         void wakeUpFromAThreadStartedOutsideANurseryIsNamed() {
+            // The helper wakes the task only once the driver has seen it wait on the latch, and the
+            // grace outlasts the helper's trip however loaded the machine: a foreign wake-up every run.
             Result r = Simulation.run(() -> {
                 CountDownLatch latch = new CountDownLatch(1);
+                Task me = Kernel.current("test");
                 Thread helper = new Thread(() -> {
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                    awaitParkedOutsideTrellis(me);
                     latch.countDown();
                 }, "rogue-helper");
+                helper.setDaemon(true);
                 helper.start();
                 latch.await();
-            }, 1);
+            }, 1, SimConfig.defaults().withForeignGrace(PATIENT));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
             assertThat(r.failure().getMessage())
                     .contains("woken by thread 'rogue-helper'")
                     .contains("Nursery.start")
-                    .contains("CountDownLatch");
+                    .contains("CountDownLatch")
+                    .contains("foreignGrace=PT20S");
+        }
+
+        @Test
+        void aDeadlockOnAJavaUtilConcurrentWaitSaysHowLongItWaitedForAForeignThread() {
+            Result r = Simulation.run(() -> new java.util.concurrent.Semaphore(0).acquire(), 2);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage())
+                    .contains("task 0 'main': parked outside Trellis (a java.util.concurrent lock, queue or condition)")
+                    .contains("within 50 ms of wall time")
+                    .contains("SimConfig.withForeignGrace");
+        }
+
+        @Test
+        void aDeadlockAmongTrellisWaitsDoesNotWaitOutTheForeignGrace() {
+            long start = System.nanoTime();
+            Result r = Simulation.run(() -> {
+                Channel<String> a = Channel.unbuffered();
+                Channel<String> b = Channel.unbuffered();
+                Nursery.open(n -> {
+                    n.start("left", () -> a.send(b.receive()));
+                    n.start("right", () -> b.send(a.receive()));
+                });
+            }, 7, SimConfig.defaults().withForeignGrace(Duration.ofMinutes(10)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage()).doesNotContain("withForeignGrace");
+            assertThat(took).as("no task waits outside Trellis: nothing to wait for").isLessThan(Duration.ofSeconds(30));
         }
     }
 
