@@ -62,19 +62,23 @@ public final class Trace {
     }
 
     private int size;
-    private Columns columns = new Columns(64);
-    private long hash = FNV_OFFSET;
+    private Columns columns;
+    private long hash;
     /** What {@link #mark()} saw. */
     private int markSize;
-    private long markHash = FNV_OFFSET;
-    private Columns markColumns = columns;
+    private long markHash;
+    private Columns markColumns;
 
-    public Trace() {}
+    public Trace() {
+        this(new Columns(64), 0, FNV_OFFSET);
+    }
 
+    /** A trace of the first {@code size} events in {@code columns}, marked at its end. */
     private Trace(Columns columns, int size, long hash) {
         this.columns = columns;
         this.size = size;
         this.hash = hash;
+        mark();
     }
 
     /** Forgets every event, keeping the buffers: for running many executions in a row. */
@@ -101,11 +105,15 @@ public final class Trace {
      * events are still being added, provided the {@code mark()} happened-before the call (a
      * release store after it, read with an acquire load, say) and no {@code mark()} or
      * {@link #clear()} runs meanwhile: events before the mark are never rewritten, only appended
-     * after, or copied into new columns. Costs a copy of the marked events.
+     * after, or copied into new columns. A caller that cannot rule out a {@code mark()} meanwhile
+     * must detect it and discard the copy (the simulator's watchdog rereads its step stamp); the
+     * copy itself never fails. Costs a copy of the marked events.
      */
     public Trace atMark() {
-        int n = markSize;
-        return new Trace(markColumns.copy(n, Math.max(n, 64)), n, markHash);
+        Columns c = markColumns;
+        // Only a mark made meanwhile could pair this size with older, shorter columns.
+        int n = Math.min(markSize, c.kinds.length);
+        return new Trace(c.copy(n, Math.max(n, 64)), n, markHash);
     }
 
     public void add(int kind, int task, long a, long b, long time, long step, String text) {

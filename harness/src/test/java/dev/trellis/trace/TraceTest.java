@@ -43,6 +43,7 @@ class TraceTest {
         assertThat(frozen.size()).isEqualTo(1);
         assertThat(frozen.text(0)).isEqualTo("note 0");
 
+        assertThat(frozen.atMark().size()).as("a copy is marked at its end").isEqualTo(1);
         note(frozen, 1);
         Trace expected = new Trace();
         note(expected, 0);
