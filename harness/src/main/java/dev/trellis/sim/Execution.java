@@ -8,6 +8,8 @@ import dev.trellis.runtime.spi.Task;
 import dev.trellis.trace.Trace;
 import dev.trellis.trace.TraceKind;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +23,6 @@ import java.util.concurrent.locks.LockSupport;
  * the next timer; when there is no timer either, the tasks are deadlocked.
  */
 final class Execution extends Kernel {
-    private static final long FOREIGN_GRACE_MICROS = 50_000;
-
     final long seed;
     final Strategy strategy;
     final SimConfig config;
@@ -30,6 +30,7 @@ final class Execution extends Kernel {
     final Trace trace;
     private final Thread driver = Thread.currentThread();
     private final long maxTimeNanos;
+    private final long foreignGraceNanos;
     private long now;
     private long steps;
     private final ReadySet ready = new ReadySet();
@@ -40,6 +41,18 @@ final class Execution extends Kernel {
     private volatile SimulationFailure failure;
     /** Read by the watchdog. */
     private final StepStamp stamp = new StepStamp();
+    /** Set by the watchdog: the answer the caller got, which this execution returns too. */
+    private volatile Result runawayResult;
+
+    private static final VarHandle FAILURE;
+
+    static {
+        try {
+            FAILURE = MethodHandles.lookup().findVarHandle(Execution.class, "failure", SimulationFailure.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private record Arrival(Runnable continuation, String from) {}
 
@@ -51,6 +64,7 @@ final class Execution extends Kernel {
         this.config = schedule.config();
         this.strategy = Strategies.parse(config.strategy());
         this.maxTimeNanos = config.maxTime().toNanos();
+        this.foreignGraceNanos = config.foreignGrace().toNanos();
         strategy.begin(seed);
     }
 
@@ -84,6 +98,8 @@ final class Execution extends Kernel {
             ForeignThreads.run(continuation);
         } else {
             inbox.add(new Arrival(continuation, caller.getName()));
+            // The driver may be waiting out the foreign grace (or teardown): it need not wait longer.
+            LockSupport.unpark(driver);
         }
     }
 
@@ -197,6 +213,11 @@ final class Execution extends Kernel {
             bodyFailure = root.failure();
             checkInvariants();
         }
+        Result frozen = runawayResult;
+        if (frozen != null) {
+            // The watchdog gave up on this execution while a step ran; that step has ended since.
+            return frozen;
+        }
         return new Result(schedule, steps, now, trace.hash(), trace, failure, bodyFailure);
     }
 
@@ -217,7 +238,7 @@ final class Execution extends Kernel {
                 if (next == Long.MAX_VALUE) {
                     // A task parked on a java.util.concurrent object may be waiting for a thread
                     // the simulator does not run; give such a thread a moment to show itself.
-                    if (anyParkedElsewhere() && awaitForeign(FOREIGN_GRACE_MICROS)) {
+                    if (anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
                         continue;
                     }
                     fail(Failures.deadlock(this));
@@ -243,7 +264,7 @@ final class Execution extends Kernel {
     @Override
     protected void loneYield(Task task) {
         steps++;
-        stamp.running(steps);
+        beginStep();
         if (steps >= config.maxSteps()) {
             fail(Failures.limit(this, "steps", "the execution took " + steps + " steps, the limit, " + task
                     + " checkpointing alone in a loop"));
@@ -274,7 +295,7 @@ final class Execution extends Kernel {
         }
         trace(TraceKind.STEP, task, count, index, null);
         steps++;
-        stamp.running(steps);
+        beginStep();
         return true;
     }
 
@@ -296,7 +317,7 @@ final class Execution extends Kernel {
         enter(task);
         trace(TraceKind.STEP, task, count, index, null);
         steps++;
-        stamp.running(steps);
+        beginStep();
         try {
             continuations[id].run();
         } finally {
@@ -312,6 +333,17 @@ final class Execution extends Kernel {
                 interruptIfCancelled(task);
             }
         }
+    }
+
+    /**
+     * Marks the trace as it stands, then the step as running. A runaway's result is that marked
+     * trace: what the task does once its step has begun depends on how long the watchdog takes
+     * to notice it, so none of it may reach the result.
+     */
+    private void beginStep() {
+        stamp.starting(steps);
+        trace.mark();
+        stamp.running(steps);
     }
 
     /** For the watchdog: odd while a step runs. */
@@ -345,20 +377,22 @@ final class Execution extends Kernel {
     }
 
     /**
-     * Waits up to {@code micros} for a continuation handed back by a thread the simulator does
+     * Waits up to {@code nanos} for a continuation handed back by a thread the simulator does
      * not run. Wall time decides only how long to wait, never what runs next. Returns whether
-     * anything arrived (which fails the run, naming the thread).
+     * anything arrived (which fails the run, naming the thread). Parks rather than spins: on a
+     * busy machine the thread it waits for needs the CPU, and an arrival unparks the driver.
      */
-    private boolean awaitForeign(long micros) {
-        long until = System.nanoTime() + micros * 1_000;
-        while (System.nanoTime() < until) {
-            if (!inbox.isEmpty()) {
-                drainInbox();
-                return true;
+    private boolean awaitForeign(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (inbox.isEmpty()) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return false;
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(this, left);
         }
-        return false;
+        drainInbox();
+        return true;
     }
 
     /**
@@ -382,18 +416,35 @@ final class Execution extends Kernel {
         }
     }
 
+    /** Records the run's failure; the first one stands (the watchdog may race the driver). */
     void fail(SimulationFailure f) {
-        if (failure == null) {
-            failure = f;
-        }
+        FAILURE.compareAndSet(this, null, f);
     }
 
     SimulationFailure failure() { return failure; }
 
-    /** Called by the watchdog thread: the running task has not reached a checkpoint in time. */
-    void runaway(SimulationFailure f) {
-        fail(f);
+    /**
+     * Called by the watchdog thread: the step that {@code stampSeen} names has run {@code millis}
+     * ms of wall time. Fails the run with a result frozen at the start of that step (its trace,
+     * steps and virtual time, none of which the stuck task can change), and returns it; returns
+     * null if the step ended meanwhile or the run failed otherwise first.
+     */
+    Result runaway(long stampSeen, long millis) {
+        Task task = running;
+        long at = now;
+        Trace frozen = trace.atMark();
+        if (task == null || !stamp.still(stampSeen)) {
+            return null;
+        }
+        long step = StepStamp.step(stampSeen);
+        SimulationFailure f = Failures.runaway(this, frozen, step, at, task, task.thread().getStackTrace(), millis);
+        if (!FAILURE.compareAndSet(this, null, f)) {
+            return null;
+        }
         abortReason = "runaway task";
+        Result r = new Result(schedule, step, at, frozen.hash(), frozen, f, null);
+        runawayResult = r;
+        return r;
     }
 
     private void checkInvariants() {

@@ -2,6 +2,7 @@ package dev.trellis.sim;
 
 import dev.trellis.check.Violation;
 import dev.trellis.runtime.spi.Task;
+import dev.trellis.trace.Trace;
 
 import java.util.Locale;
 
@@ -16,9 +17,18 @@ final class Failures {
         StringBuilder sb = new StringBuilder();
         sb.append("Deadlock: no task can run and no timer is pending, but ").append(ex.liveCount())
                 .append(" task(s) are still alive at virtual time ").append(ex.now()).append(" ns.\n");
+        boolean parkedElsewhere = false;
         for (Task t : ex.aliveTasks()) {
             sb.append("  ").append(t).append(": ").append(describeWait(t)).append('\n');
             appendStack(sb, t.thread().getStackTrace(), "      ");
+            parkedElsewhere |= t.state() == Task.State.PARKED_ELSEWHERE;
+        }
+        if (parkedElsewhere) {
+            sb.append("No thread outside the simulator woke a task parked outside Trellis within ")
+                    .append(ex.config.foreignGrace().toMillis()).append(" ms of wall time. Only tasks may wake tasks "
+                            + "here; if a thread the simulator does not run (an executor, a new Thread) was meant to, "
+                            + "that thread is the bug: SimConfig.withForeignGrace gives it longer to show itself and "
+                            + "be named.\n");
         }
         sb.append("Last events:\n").append(ex.trace.tail(TRACE_TAIL));
         sb.append(footer(ex));
@@ -76,7 +86,9 @@ final class Failures {
                 "Replay departed from its recording: " + e.getMessage() + "\n" + footer(ex));
     }
 
-    static SimulationFailure runaway(Execution ex, Task task, StackTraceElement[] stack, long millis) {
+    /** A runaway, reported with the trace, steps and time as they stood when its step began. */
+    static SimulationFailure runaway(Execution ex, Trace trace, long steps, long now, Task task,
+                                     StackTraceElement[] stack, long millis) {
         StringBuilder sb = new StringBuilder();
         sb.append("Runaway: ").append(task).append(" ran for ").append(millis)
                 .append(" ms of wall time without reaching a checkpoint, at ")
@@ -84,7 +96,7 @@ final class Failures {
                         + "reaches a checkpoint; a loop that waits for another task must call Trellis.checkpoint() "
                         + "or block on a runtime primitive.\n");
         appendStack(sb, stack, "    ");
-        sb.append(footer(ex));
+        sb.append(footer(ex.schedule, trace, steps, now));
         return new SimulationFailure.Runaway("runaway " + task, sb.toString());
     }
 
@@ -100,15 +112,12 @@ final class Failures {
 
     /** What every failure ends with: who ran, step by step, then the seed and how to run it again. */
     static String footer(Execution ex) {
-        String schedule;
-        try {
-            schedule = ex.trace.schedule(40);
-        } catch (RuntimeException e) {
-            // Only the watchdog reads a trace that may still grow; a schedule is a courtesy there.
-            schedule = "(unavailable: " + e + ")";
-        }
-        return "Schedule (who ran, step by step): " + schedule + "\n"
-                + footer(ex.schedule, ex.steps(), ex.now(), ex.trace.hashHex());
+        return footer(ex.schedule, ex.trace, ex.steps(), ex.now());
+    }
+
+    private static String footer(Schedule s, Trace trace, long steps, long now) {
+        return "Schedule (who ran, step by step): " + trace.schedule(40) + "\n"
+                + footer(s, steps, now, trace.hashHex());
     }
 
     /** Where long schedules are written, so a failure can name a file instead of a page of numbers. */

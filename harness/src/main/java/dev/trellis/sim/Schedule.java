@@ -12,8 +12,9 @@ import java.util.Locale;
 
 /**
  * Everything that decides one execution but the body: the seed, the strategy's spec, and the
- * settings that change what runs (step and time limits, the runaway limit, the streams). A value
- * with a one-line text form, which every failure prints, so that
+ * settings that change what runs (step and time limits, the streams, and the two wall-time
+ * settings that decide how a stuck run ends: the runaway limit and the foreign-thread grace). A
+ * value with a one-line text form, which every failure prints, so that
  * {@code Simulation.run(body, Schedule.parse(text))} runs the same execution again (the same trace
  * hash), whatever the config and whatever the strategy, a {@link ChoiceList} or a replay
  * included. Invariants are not part of it: they judge an execution, they do not change it.
@@ -55,6 +56,9 @@ public record Schedule(long seed, SimConfig config) {
         if (!config.runawayLimit().equals(d.runawayLimit())) {
             parts.add("runaway=" + config.runawayLimit());
         }
+        if (!config.foreignGrace().equals(d.foreignGrace())) {
+            parts.add("foreignGrace=" + config.foreignGrace());
+        }
         if (!config.streams().equals(d.streams())) {
             StreamOptions o = config.streams();
             parts.add(String.format(Locale.ROOT, "streams=%d/%d/%s/%s/%d", o.capacity(), o.maxChunk(),
@@ -89,6 +93,7 @@ public record Schedule(long seed, SimConfig config) {
                     case "maxSteps" -> c = c.withMaxSteps(Long.parseLong(value));
                     case "maxTime" -> c = c.withMaxTime(Duration.parse(value));
                     case "runaway" -> c = c.withRunawayLimit(Duration.parse(value));
+                    case "foreignGrace" -> c = c.withForeignGrace(Duration.parse(value));
                     case "streams" -> c = c.withStreams(streams(value));
                     default -> throw bad(text, "unknown key [" + key + "]");
                 }
@@ -117,7 +122,7 @@ public record Schedule(long seed, SimConfig config) {
     private static IllegalArgumentException bad(String text, String why) {
         return new IllegalArgumentException("not a schedule: " + why + ", in [" + text + "]. Expected "
                 + "'seed=N strategy=SPEC' and optionally maxSteps=N maxTime=ISO-8601 runaway=ISO-8601 "
-                + "streams=capacity/maxChunk/random|fixed/latency/resetAfter");
+                + "foreignGrace=ISO-8601 streams=capacity/maxChunk/random|fixed/latency/resetAfter");
     }
 
     /**

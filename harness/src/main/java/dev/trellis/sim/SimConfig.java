@@ -16,11 +16,15 @@ import java.util.List;
  * @param maxSteps      steps before an execution fails with {@link SimulationFailure.LimitExceeded}
  * @param maxTime       virtual time before an execution fails the same way
  * @param runawayLimit  wall time a task may run without a checkpoint before it is a runaway
+ * @param foreignGrace  wall time to wait, when every live task is parked and at least one is
+ *                      parked on a java.util.concurrent object, for a thread outside the
+ *                      simulator to wake one, before the run is a {@link SimulationFailure.Deadlock}
+ *                      (see {@link #withForeignGrace})
  * @param invariants    checked on the trace of every execution that ends without a harness failure
  * @param streams       how the simulated network's streams behave unless a link says otherwise
  */
 public record SimConfig(String strategy, long maxSteps, Duration maxTime, Duration runawayLimit,
-                        List<Invariant> invariants, StreamOptions streams) {
+                        Duration foreignGrace, List<Invariant> invariants, StreamOptions streams) {
 
     /** System property naming a single seed to run instead of a range (see {@link Simulation#explore}). */
     public static final String SEED_PROPERTY = "trellis.seed";
@@ -33,37 +37,64 @@ public record SimConfig(String strategy, long maxSteps, Duration maxTime, Durati
         if (maxSteps < 1) {
             throw new IllegalArgumentException("maxSteps must be positive, was [" + maxSteps + "]");
         }
+        if (foreignGrace.isNegative()) {
+            throw new IllegalArgumentException("foreignGrace must not be negative, was [" + foreignGrace + "]");
+        }
         invariants = List.copyOf(invariants);
         java.util.Objects.requireNonNull(streams, "streams");
     }
 
-    /** Random walk, 1,000,000 steps, one virtual day, a 5 s runaway limit, the structural invariants, adversarial streams. */
+    /**
+     * Random walk, 1,000,000 steps, one virtual day, a 5 s runaway limit, a 50 ms foreign-thread
+     * grace, the structural invariants, adversarial streams.
+     */
     public static SimConfig defaults() {
-        return new SimConfig("random", 1_000_000, Duration.ofDays(1), Duration.ofSeconds(5),
+        return new SimConfig("random", 1_000_000, Duration.ofDays(1), Duration.ofSeconds(5), Duration.ofMillis(50),
                 StructuralInvariants.all(), StreamOptions.adversarial());
     }
 
     public SimConfig withStrategy(String spec) {
-        return new SimConfig(spec, maxSteps, maxTime, runawayLimit, invariants, streams);
+        return new SimConfig(spec, maxSteps, maxTime, runawayLimit, foreignGrace, invariants, streams);
     }
 
     public SimConfig withMaxSteps(long steps) {
-        return new SimConfig(strategy, steps, maxTime, runawayLimit, invariants, streams);
+        return new SimConfig(strategy, steps, maxTime, runawayLimit, foreignGrace, invariants, streams);
     }
 
     public SimConfig withMaxTime(Duration time) {
-        return new SimConfig(strategy, maxSteps, time, runawayLimit, invariants, streams);
+        return new SimConfig(strategy, maxSteps, time, runawayLimit, foreignGrace, invariants, streams);
     }
 
     public SimConfig withRunawayLimit(Duration limit) {
-        return new SimConfig(strategy, maxSteps, maxTime, limit, invariants, streams);
+        return new SimConfig(strategy, maxSteps, maxTime, limit, foreignGrace, invariants, streams);
+    }
+
+    /**
+     * How long a run whose live tasks are all parked, some on java.util.concurrent objects, waits
+     * in wall time for a thread outside the simulator to wake one. Such a wake-up is always a
+     * failure ({@link SimulationFailure.UncontrolledBlocking}, naming the thread); the grace only
+     * decides whether it is caught as that or, when the thread comes too late, reported as a
+     * {@link SimulationFailure.Deadlock}; it never decides what runs.
+     *
+     * <p>The default, 50 ms, is paid once by every deadlock in which a task is parked on a
+     * java.util.concurrent object; a deadlock among tasks parked only on Trellis's own primitives
+     * is reported at once, whatever the grace. Raise it where a slow or loaded machine must still
+     * name the foreign thread (a test that expects {@code UncontrolledBlocking}, say); it costs
+     * nothing when the thread comes, and the whole grace when none does.
+     *
+     * {@snippet :
+     * SimConfig patient = SimConfig.defaults().withForeignGrace(Duration.ofSeconds(20));
+     * }
+     */
+    public SimConfig withForeignGrace(Duration grace) {
+        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, grace, invariants, streams);
     }
 
     public SimConfig withStreams(StreamOptions options) {
-        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, invariants, options);
+        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, foreignGrace, invariants, options);
     }
 
     public SimConfig withInvariants(List<Invariant> list) {
-        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, list, streams);
+        return new SimConfig(strategy, maxSteps, maxTime, runawayLimit, foreignGrace, list, streams);
     }
 }

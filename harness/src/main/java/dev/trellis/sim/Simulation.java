@@ -139,8 +139,7 @@ public final class Simulation {
     private static Result runOne(Body body, Schedule schedule, Consumer<Result> abandon, Trace trace) {
         Execution ex = new Execution(schedule, trace);
         Watchdog.Slot slot = Watchdog.slot();
-        slot.onRunaway = f -> abandon.accept(new Result(schedule, ex.steps(), ex.now(),
-                ex.trace.hash(), ex.trace, f, null));
+        slot.onRunaway = abandon;
         slot.execution = ex;
         try {
             return ex.run(body);

@@ -22,6 +22,16 @@ final class StepStamp {
     @SuppressWarnings("unused")
     private long value;
 
+    /**
+     * Step {@code n} is about to begin: the stamp leaves the odd value of the step before, and
+     * whatever is written after this call becomes visible only after that, so a reader that sees
+     * it cannot pair it with the old value (the writer's half of a seqlock).
+     */
+    void starting(long n) {
+        VALUE.setRelease(this, 2 * n);
+        VarHandle.storeStoreFence();
+    }
+
     /** Step {@code n} has begun. */
     void running(long n) {
         VALUE.setRelease(this, 2 * n + 1);
@@ -34,5 +44,19 @@ final class StepStamp {
 
     long read() {
         return (long) VALUE.getAcquire(this);
+    }
+
+    /**
+     * Whether the stamp still reads {@code stamp}, checked after every read made before this
+     * call: if so, what those reads saw was written before that stamp was, and not since.
+     */
+    boolean still(long stamp) {
+        VarHandle.loadLoadFence();
+        return read() == stamp;
+    }
+
+    /** The step a running stamp names. */
+    static long step(long stamp) {
+        return stamp >>> 1;
     }
 }

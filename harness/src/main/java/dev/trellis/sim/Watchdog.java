@@ -14,7 +14,7 @@ final class Watchdog {
     /** What one driver thread is running now. */
     static final class Slot {
         volatile Execution execution;
-        volatile Consumer<SimulationFailure> onRunaway;
+        volatile Consumer<Result> onRunaway;
         private long lastStamp = -1;
         private long since;
     }
@@ -68,13 +68,11 @@ final class Watchdog {
             return;
         }
         long ran = now - slot.since;
-        var task = ex.runningTask();
-        if (ran > ex.config.runawayLimit().toNanos() && task != null) {
-            SimulationFailure f = Failures.runaway(ex, task, task.thread().getStackTrace(), ran / 1_000_000);
-            ex.runaway(f);
-            Consumer<SimulationFailure> c = slot.onRunaway;
-            if (c != null) {
-                c.accept(f);
+        if (ran > ex.config.runawayLimit().toNanos()) {
+            Result r = ex.runaway(stamp, ran / 1_000_000);
+            Consumer<Result> c = slot.onRunaway;
+            if (r != null && c != null) {
+                c.accept(r);
             }
         }
     }

@@ -6,6 +6,9 @@ import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.Task;
+import dev.trellis.trace.Trace;
+import dev.trellis.trace.TraceKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -13,7 +16,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,6 +135,76 @@ class FailureModesTest {
             }, 4, SimConfig.defaults().withRunawayLimit(Duration.ofMillis(100)));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Runaway.class);
         }
+
+        /** Notes as it goes, without a checkpoint, until told to stop; then returns. */
+        private static void spinNoting(AtomicBoolean stop) {
+            int i = 0;
+            while (!stop.get()) {
+                Trellis.note("spin " + (i++ % 4));
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        private static Result runSpinner(AtomicBoolean stop) {
+            return Simulation.run(() -> Nursery.open(n -> {
+                n.start("steady", () -> {
+                    for (int i = 0; i < 3; i++) {
+                        Trellis.note("steady " + i);
+                        Trellis.checkpoint();
+                    }
+                });
+                n.start("spinner", () -> {
+                    Trellis.checkpoint();
+                    Trellis.note("about to spin");
+                    spinNoting(stop);
+                });
+            }), 11, SimConfig.defaults().withRunawayLimit(Duration.ofMillis(100)));
+        }
+
+        @Test
+        void theTraceEndsWhereTheRunawayStepBeganTheSameOnEveryRun() throws InterruptedException {
+            Set<String> outcomes = new TreeSet<>();
+            for (int run = 0; run < 5; run++) {
+                AtomicBoolean stop = new AtomicBoolean();
+                Result r;
+                try {
+                    r = runSpinner(stop);
+                } finally {
+                    stop.set(true);
+                }
+                Trace t = r.trace();
+                int size = t.size();
+                long hash = t.hash();
+                assertThat(r.failure()).isInstanceOf(SimulationFailure.Runaway.class);
+                assertThat(r.failure().getMessage())
+                        .as("the report still says where the task was")
+                        .contains("spinNoting")
+                        .contains("steps      " + r.steps())
+                        .contains("trace      " + r.traceHashHex());
+                assertThat(r.traceHash()).isEqualTo(hash);
+                int last = size - 1;
+                assertThat(t.kind(last)).as("the last event begins the runaway step: %s", t.describe(last))
+                        .isIn(TraceKind.STEP, TraceKind.YIELD);
+                assertThat(t.task(last)).isEqualTo(2);
+                assertThat(t.step(last) + 1).isEqualTo(r.steps());
+                for (int i = 0; i < size; i++) {
+                    assertThat(t.text(i)).as("nothing the runaway step did is in the trace")
+                            .isNotIn("about to spin", "spin 0", "spin 1", "spin 2", "spin 3");
+                }
+                // The abandoned task returns now and the driver tears the run down: the result keeps its trace.
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (Kernel.liveTaskThreads() != 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(t.size()).isEqualTo(size);
+                assertThat(t.hash()).isEqualTo(hash);
+                outcomes.add(r.traceHashHex() + " " + size + " events " + r.steps() + " steps");
+            }
+            assertThat(outcomes).as("five runs of seed 11").hasSize(1);
+        }
     }
 
     @Nested
@@ -171,26 +247,70 @@ class FailureModesTest {
             assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the foreign thread ran").isTrue();
         }
 
+        /** Long enough that no scheduling delay of a loaded machine outlasts it; paid only if nothing comes. */
+        private static final Duration PATIENT = Duration.ofSeconds(20);
+
+        /**
+         * Waits, in real time (this runs outside the simulator), until the driver has seen {@code task}
+         * park outside Trellis. Its thread reading WAITING is not enough: the JDK marks a virtual
+         * thread parked before it checks, on the carrier, whether it was unparked meanwhile, and an
+         * unpark in that window is handed back by the carrier itself, as if a task had made it.
+         */
+        private static void awaitParkedOutsideTrellis(Task task) {
+            long deadline = System.nanoTime() + PATIENT.toNanos();
+            while (task.state() != Task.State.PARKED_ELSEWHERE && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+
         @Test
         void wakeUpFromAThreadStartedOutsideANurseryIsNamed() {
+            // The helper wakes the task only once the driver has seen it wait on the latch, and the
+            // grace outlasts the helper's trip however loaded the machine: a foreign wake-up every run.
             Result r = Simulation.run(() -> {
                 CountDownLatch latch = new CountDownLatch(1);
+                Task me = Kernel.current("test");
                 Thread helper = new Thread(() -> {
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                    awaitParkedOutsideTrellis(me);
                     latch.countDown();
                 }, "rogue-helper");
+                helper.setDaemon(true);
                 helper.start();
                 latch.await();
-            }, 1);
+            }, 1, SimConfig.defaults().withForeignGrace(PATIENT));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
             assertThat(r.failure().getMessage())
                     .contains("woken by thread 'rogue-helper'")
                     .contains("Nursery.start")
-                    .contains("CountDownLatch");
+                    .contains("CountDownLatch")
+                    .contains("foreignGrace=PT20S");
+        }
+
+        @Test
+        void aDeadlockOnAJavaUtilConcurrentWaitSaysHowLongItWaitedForAForeignThread() {
+            Result r = Simulation.run(() -> new java.util.concurrent.Semaphore(0).acquire(), 2);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage())
+                    .contains("task 0 'main': parked outside Trellis (a java.util.concurrent lock, queue or condition)")
+                    .contains("within 50 ms of wall time")
+                    .contains("SimConfig.withForeignGrace");
+        }
+
+        @Test
+        void aDeadlockAmongTrellisWaitsDoesNotWaitOutTheForeignGrace() {
+            long start = System.nanoTime();
+            Result r = Simulation.run(() -> {
+                Channel<String> a = Channel.unbuffered();
+                Channel<String> b = Channel.unbuffered();
+                Nursery.open(n -> {
+                    n.start("left", () -> a.send(b.receive()));
+                    n.start("right", () -> b.send(a.receive()));
+                });
+            }, 7, SimConfig.defaults().withForeignGrace(Duration.ofMinutes(10)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage()).doesNotContain("withForeignGrace");
+            assertThat(took).as("no task waits outside Trellis: nothing to wait for").isLessThan(Duration.ofSeconds(30));
         }
     }
 
