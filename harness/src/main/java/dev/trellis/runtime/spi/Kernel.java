@@ -219,8 +219,9 @@ public abstract class Kernel {
 
     /**
      * Parks the current task until {@link #wake} (or, when {@code cancellable}, until a scope on
-     * its chain is cancelled, which throws the runtime's {@code Cancelled}). Callers register themselves where a
-     * waker will find them before calling, and deregister in a finally block.
+     * its chain is cancelled, which throws the runtime's {@code Cancelled}). Primitives wait
+     * through a {@link ParkingLot}, which queues the task where a waker finds it and takes it off
+     * the queue when the wait ends, however it ends.
      */
     public void park(String reason, boolean cancellable) {
         Task task = current("park");
@@ -496,6 +497,9 @@ public abstract class Kernel {
             }
             if (t.state == Task.State.PARKED && t.cancellableWait) {
                 t.wokenByCancel = true;
+                // Off its wait queue now, not when it next runs: until then a waker would pick a
+                // task that is about to raise Cancelled instead of one that waits on.
+                ParkingLot.leave(t);
                 wake(t);
             } else if (t.state == Task.State.PARKED && t.abort != null) {
                 Consumer<Error> abort = t.abort;
