@@ -1,6 +1,7 @@
 package dev.trellis.runtime;
 
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.ParkingLot;
 import dev.trellis.runtime.spi.Task;
 
 import java.util.ArrayDeque;
@@ -11,7 +12,7 @@ import java.util.NoSuchElementException;
  * A queue between tasks with backpressure (trio's memory channel). {@link #send} waits while the
  * buffer is full; with capacity zero it waits until a receiver takes the value. Every send and
  * receive is a checkpoint. Values are delivered once, in order; a value handed to a receiver is
- * never lost to a cancellation that comes after the hand-off.
+ * never lost to a cancellation that comes after the hand-off. Values are never null.
  *
  * {@snippet :
  * Channel<String> ch = Channel.bounded(1);
@@ -24,21 +25,17 @@ import java.util.NoSuchElementException;
  * @param <T> what travels
  */
 public final class Channel<T> implements Iterable<T> {
-    private static final class Waiter<T> {
-        final Task task;
-        T value;
-        boolean done;
-
-        Waiter(Task task, T value) {
-            this.task = task;
-            this.value = value;
-        }
-    }
+    /** Handed to waiting senders and receivers by {@link #close}; a sender whose value was taken is handed null. */
+    private static final Object CLOSED = new Object();
+    /** What {@link #poll} returns when a receive would have to wait. */
+    private static final Object NOTHING = new Object();
 
     private final int capacity;
     private final ArrayDeque<T> buffer = new ArrayDeque<>();
-    private final ArrayDeque<Waiter<T>> senders = new ArrayDeque<>();
-    private final ArrayDeque<Waiter<T>> receivers = new ArrayDeque<>();
+    /** Senders waiting for room, each carrying its value; never non-empty together with {@code receivers}. */
+    private final ParkingLot senders = new ParkingLot();
+    /** Receivers waiting for a value, which a sender hands them. */
+    private final ParkingLot receivers = new ParkingLot();
     private boolean closed;
 
     private Channel(int capacity) {
@@ -62,37 +59,18 @@ public final class Channel<T> implements Iterable<T> {
      * Sends {@code value}, waiting while the buffer is full. A checkpoint.
      *
      * @throws ClosedResourceException if the channel was closed for sending
+     * @throws NullPointerException if {@code value} is null
      */
     public void send(T value) {
+        requireValue(value);
         Task me = Kernel.current("Channel.send");
         Kernel kernel = me.kernel();
         kernel.checkpointIfCancelled();
-        if (closed) {
-            throw new ClosedResourceException("send on a closed channel");
-        }
-        Waiter<T> receiver = pollParked(receivers);
-        if (receiver != null) {
-            receiver.value = value;
-            receiver.done = true;
-            kernel.wake(receiver.task);
+        if (offer(value)) {
             kernel.yieldNow();
             return;
         }
-        if (buffer.size() < capacity) {
-            buffer.addLast(value);
-            kernel.yieldNow();
-            return;
-        }
-        Waiter<T> w = new Waiter<>(me, value);
-        senders.addLast(w);
-        try {
-            kernel.park("send on a full channel", true);
-        } finally {
-            if (!w.done) {
-                senders.remove(w);
-            }
-        }
-        if (!w.done) {
+        if (senders.park("send on a full channel", value) == CLOSED) {
             throw new ClosedResourceException("channel closed while a send was waiting");
         }
     }
@@ -106,40 +84,68 @@ public final class Channel<T> implements Iterable<T> {
         Task me = Kernel.current("Channel.receive");
         Kernel kernel = me.kernel();
         kernel.checkpointIfCancelled();
-        if (!buffer.isEmpty()) {
-            T value = buffer.pollFirst();
-            Waiter<T> sender = pollParked(senders);
-            if (sender != null) {
-                buffer.addLast(sender.value);
-                sender.done = true;
-                kernel.wake(sender.task);
-            }
+        Object value = poll();
+        if (value != NOTHING) {
             kernel.yieldNow();
-            return value;
+            return value(value);
         }
-        Waiter<T> sender = pollParked(senders);
-        if (sender != null) {
-            sender.done = true;
-            kernel.wake(sender.task);
-            kernel.yieldNow();
-            return sender.value;
+        Object handed = receivers.park("receive on an empty channel");
+        if (handed == CLOSED) {
+            throw new EndOfChannel("channel closed and drained");
+        }
+        return value(handed);
+    }
+
+    /** A value this channel carried: only a T was ever sent, buffered or handed over. */
+    @SuppressWarnings("unchecked")
+    private T value(Object v) {
+        return (T) v;
+    }
+
+    /** The same on every channel: a buffered one could not hold a null, so none carries one. */
+    private static void requireValue(Object value) {
+        if (value == null) {
+            throw new NullPointerException("a channel carries no null values; send a value that stands for none");
+        }
+    }
+
+    /**
+     * trio's send_nowait: hands {@code value} to the receiver that has waited longest, or else
+     * buffers it if there is room; false if the send would have to wait.
+     */
+    private boolean offer(T value) {
+        if (closed) {
+            throw new ClosedResourceException("send on a closed channel");
+        }
+        if (!receivers.isEmpty()) {
+            receivers.unparkFirst(value);
+            return true;
+        }
+        if (buffer.size() < capacity) {
+            buffer.addLast(value);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * trio's receive_nowait: the oldest value, from the buffer or else from the sender that has
+     * waited longest, or {@link #NOTHING} if a receive would have to wait. A waiting sender's
+     * value joins the buffer as its head leaves, so that send completes and order is kept.
+     *
+     * @throws EndOfChannel if the channel is closed and drained
+     */
+    private Object poll() {
+        if (!senders.isEmpty()) {
+            buffer.addLast(value(senders.unparkFirst(null)));
+        }
+        if (!buffer.isEmpty()) {
+            return buffer.pollFirst();
         }
         if (closed) {
             throw new EndOfChannel("channel closed and drained");
         }
-        Waiter<T> w = new Waiter<>(me, null);
-        receivers.addLast(w);
-        try {
-            kernel.park("receive on an empty channel", true);
-        } finally {
-            if (!w.done) {
-                receivers.remove(w);
-            }
-        }
-        if (!w.done) {
-            throw new EndOfChannel("channel closed and drained");
-        }
-        return w.value;
+        return NOTHING;
     }
 
     /**
@@ -148,17 +154,13 @@ public final class Channel<T> implements Iterable<T> {
      * Idempotent, not a checkpoint.
      */
     public void close() {
-        Kernel kernel = Kernel.current("Channel.close").kernel();
+        Kernel.current("Channel.close");
         if (closed) {
             return;
         }
         closed = true;
-        for (Waiter<T> w : receivers) {
-            kernel.wake(w.task);
-        }
-        for (Waiter<T> w : senders) {
-            kernel.wake(w.task);
-        }
+        receivers.unparkAll(CLOSED);
+        senders.unparkAll(CLOSED);
     }
 
     public boolean isClosed() {
@@ -206,18 +208,6 @@ public final class Channel<T> implements Iterable<T> {
                 return value;
             }
         };
-    }
-
-    /** The first waiter whose task is still parked; others were woken by a cancellation and leave. */
-    private static <T> Waiter<T> pollParked(ArrayDeque<Waiter<T>> queue) {
-        for (Iterator<Waiter<T>> it = queue.iterator(); it.hasNext(); ) {
-            Waiter<T> w = it.next();
-            if (w.task.isParked()) {
-                it.remove();
-                return w;
-            }
-        }
-        return null;
     }
 
     @Override

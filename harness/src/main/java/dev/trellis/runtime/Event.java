@@ -1,29 +1,25 @@
 package dev.trellis.runtime;
 
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.ParkingLot;
 import dev.trellis.runtime.spi.Task;
-
-import java.util.ArrayDeque;
 
 /**
  * A one-shot flag tasks can wait for (trio's Event). Once set it stays set; {@link #await}
  * returns at once from then on.
  */
 public final class Event {
-    private final ArrayDeque<Task> waiters = new ArrayDeque<>();
+    private final ParkingLot waiters = new ParkingLot();
     private boolean set;
 
     /** Sets the flag and wakes every waiter, in the order they started waiting. Not a checkpoint. */
     public void set() {
-        Kernel kernel = Kernel.current("Event.set").kernel();
+        Kernel.current("Event.set");
         if (set) {
             return;
         }
         set = true;
-        for (Task t : waiters) {
-            kernel.wake(t);
-        }
-        waiters.clear();
+        waiters.unparkAll();
     }
 
     public boolean isSet() {
@@ -39,12 +35,7 @@ public final class Event {
             return;
         }
         kernel.checkpointIfCancelled();
-        waiters.addLast(me);
-        try {
-            kernel.park("event", true);
-        } finally {
-            waiters.remove(me);
-        }
+        waiters.park("event");
     }
 
     @Override
