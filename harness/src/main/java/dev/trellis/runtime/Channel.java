@@ -1,5 +1,6 @@
 package dev.trellis.runtime;
 
+import dev.trellis.runtime.spi.Binding;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.ParkingLot;
 import dev.trellis.runtime.spi.Task;
@@ -13,6 +14,11 @@ import java.util.NoSuchElementException;
  * buffer is full; with capacity zero it waits until a receiver takes the value. Every send and
  * receive is a checkpoint. Values are delivered once, in order; a value handed to a receiver is
  * never lost to a cancellation that comes after the hand-off. Values are never null.
+ *
+ * <p>A channel belongs to the execution (the simulated run of one seed, or one
+ * {@code RealRuntime.run}) whose task uses it first; a task of any other execution that uses it
+ * gets an {@link IllegalStateException}. Create it inside the body or task that uses it, not in a
+ * static field.
  *
  * {@snippet :
  * Channel<String> ch = Channel.bounded(1);
@@ -30,6 +36,7 @@ public final class Channel<T> implements Iterable<T> {
     /** What {@link #poll} returns when a receive would have to wait. */
     private static final Object NOTHING = new Object();
 
+    private final Binding binding = new Binding(this);
     private final int capacity;
     private final ArrayDeque<T> buffer = new ArrayDeque<>();
     /** Senders waiting for room, each carrying its value; never non-empty together with {@code receivers}. */
@@ -63,7 +70,7 @@ public final class Channel<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireValue(value);
-        Task me = Kernel.current("Channel.send");
+        Task me = binding.task("Channel.send");
         Kernel kernel = me.kernel();
         kernel.checkpointIfCancelled();
         if (offer(value)) {
@@ -81,7 +88,7 @@ public final class Channel<T> implements Iterable<T> {
      * @throws EndOfChannel once the channel is closed and every value has been received
      */
     public T receive() {
-        Task me = Kernel.current("Channel.receive");
+        Task me = binding.task("Channel.receive");
         Kernel kernel = me.kernel();
         kernel.checkpointIfCancelled();
         Object value = poll();
@@ -154,7 +161,7 @@ public final class Channel<T> implements Iterable<T> {
      * Idempotent, not a checkpoint.
      */
     public void close() {
-        Kernel.current("Channel.close");
+        binding.task("Channel.close");
         if (closed) {
             return;
         }
@@ -163,12 +170,15 @@ public final class Channel<T> implements Iterable<T> {
         senders.unparkAll(CLOSED);
     }
 
+    /** Whether {@link #close} was called. Callable outside any task too. */
     public boolean isClosed() {
+        binding.checkIfInTask("Channel.isClosed");
         return closed;
     }
 
-    /** Values buffered now. */
+    /** Values buffered now. Callable outside any task too. */
     public int size() {
+        binding.checkIfInTask("Channel.size");
         return buffer.size();
     }
 

@@ -57,6 +57,11 @@ final class Execution extends Kernel {
     // ---- the kernel's engine hooks ----------------------------------------------------------
 
     @Override
+    protected String describe() {
+        return "the simulated execution " + schedule.text();
+    }
+
+    @Override
     protected void submit(Runnable continuation) {
         Thread caller = Thread.currentThread();
         if (caller == driver || (running != null && caller == running.thread())) {

@@ -118,6 +118,46 @@ public abstract class Kernel {
         return null;
     }
 
+    /**
+     * Names this execution in messages (which seed, which run); primitives bound to another
+     * execution quote it. Called only once the engine is running.
+     */
+    protected String describe() {
+        return getClass().getSimpleName();
+    }
+
+    // ---- the execution primitives belong to (see Binding) -----------------------------------
+
+    /**
+     * One execution, as the primitives bound to it remember it: its name and nothing else, so a
+     * primitive that outlives its execution (one kept in a static field) keeps none of its tasks
+     * alive. Compared by identity: two runs of one seed are two executions.
+     */
+    public static final class Identity {
+        private final String name;
+
+        private Identity(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private Identity identity;
+
+    /** This execution's identity, made on first use (by then the engine can describe itself). */
+    public final Identity identity() {
+        Identity i = identity;
+        if (i == null) {
+            i = new Identity(describe());
+            identity = i;
+        }
+        return i;
+    }
+
     // ---- finding the current task (see CurrentTask) -----------------------------------------
 
     /** Engines call this just before running a task's continuation, so its lookups hit the cache. */
