@@ -8,12 +8,14 @@ import dev.trellis.runtime.spi.Task;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * A queue between tasks with backpressure (trio's memory channel). {@link #send} waits while the
  * buffer is full; with capacity zero it waits until a receiver takes the value. Every send and
- * receive is a checkpoint. Values are delivered once, in order; a value handed to a receiver is
- * never lost to a cancellation that comes after the hand-off. Values are never null.
+ * receive is a checkpoint; {@link #trySend} and {@link #tryReceive} never wait and are never
+ * checkpoints. Values are delivered once, in order; a value handed to a receiver is never lost to
+ * a cancellation that comes after the hand-off. Values are never null.
  *
  * <p>A channel belongs to the execution (the simulated run of one seed, or one
  * {@code RealRuntime.run}) whose task uses it first; a task of any other execution that uses it
@@ -109,6 +111,43 @@ public final class Channel<T> implements Iterable<T> {
         return (T) v;
     }
 
+    /**
+     * Sends {@code value} only if that needs no wait (trio's send_nowait): hands it to the receiver
+     * that has waited longest, or else buffers it if there is room. Not a checkpoint: it never
+     * gives up the carrier and never raises {@link Cancelled}, even in a cancelled scope.
+     *
+     * @return true if the value was handed over or buffered; false if a send would have to wait
+     *         (the buffer is full, or, unbuffered, no receiver is waiting), and then nothing changed
+     * @throws ClosedResourceException if the channel was closed for sending
+     * @throws NullPointerException if {@code value} is null
+     */
+    public boolean trySend(T value) {
+        requireValue(value);
+        binding.task("Channel.trySend");
+        return offer(value);
+    }
+
+    /**
+     * Receives a value only if one is there now (trio's receive_nowait): the oldest buffered one,
+     * or else the value of the sender that has waited longest, whose send then completes. Not a
+     * checkpoint: it never gives up the carrier and never raises {@link Cancelled}.
+     *
+     * {@snippet :
+     * // Drain what is there now, then go on with something else.
+     * for (Optional<Job> job = jobs.tryReceive(); job.isPresent(); job = jobs.tryReceive()) {
+     *     run(job.get());
+     * }
+     * }
+     *
+     * @return the value, or an empty Optional if a receive would have to wait
+     * @throws EndOfChannel once the channel is closed and every value has been received
+     */
+    public Optional<T> tryReceive() {
+        binding.task("Channel.tryReceive");
+        Object value = poll();
+        return value == NOTHING ? Optional.empty() : Optional.of(value(value));
+    }
+
     /** The same on every channel: a buffered one could not hold a null, so none carries one. */
     private static void requireValue(Object value) {
         if (value == null) {
@@ -116,10 +155,7 @@ public final class Channel<T> implements Iterable<T> {
         }
     }
 
-    /**
-     * trio's send_nowait: hands {@code value} to the receiver that has waited longest, or else
-     * buffers it if there is room; false if the send would have to wait.
-     */
+    /** What {@link #trySend} does, and {@link #send} tries first. */
     private boolean offer(T value) {
         if (closed) {
             throw new ClosedResourceException("send on a closed channel");
@@ -136,11 +172,9 @@ public final class Channel<T> implements Iterable<T> {
     }
 
     /**
-     * trio's receive_nowait: the oldest value, from the buffer or else from the sender that has
-     * waited longest, or {@link #NOTHING} if a receive would have to wait. A waiting sender's
-     * value joins the buffer as its head leaves, so that send completes and order is kept.
-     *
-     * @throws EndOfChannel if the channel is closed and drained
+     * What {@link #tryReceive} does, and {@link #receive} tries first, with {@link #NOTHING} for
+     * an empty Optional. A waiting sender's value joins the buffer as its head leaves (trio's
+     * order), so that sender's send completes and values keep their order.
      */
     private Object poll() {
         if (!senders.isEmpty()) {

@@ -100,6 +100,7 @@ class ExecutionBindingTest {
             List<ThrowingCallable> uses = List.of(
                     sharedEvent::set, sharedEvent::await, sharedEvent::isSet,
                     () -> sharedChannel.send("x"), sharedChannel::receive, sharedChannel::close,
+                    () -> sharedChannel.trySend("x"), sharedChannel::tryReceive,
                     sharedChannel::isClosed, sharedChannel::size, () -> sharedChannel.iterator().hasNext());
             assertThat(simulate(2, () -> {
                 for (ThrowingCallable use : uses) {

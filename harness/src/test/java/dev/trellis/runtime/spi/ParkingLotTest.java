@@ -1,6 +1,5 @@
 package dev.trellis.runtime.spi;
 
-import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Body;
 import dev.trellis.runtime.CancelScope;
 import dev.trellis.runtime.Cancelled;
@@ -26,13 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ParkingLotTest {
     private static final Duration A_MOMENT = Duration.ofMillis(20);
 
-    /** Runs {@code body} under the simulator for many seeds, then once on the real runtime. */
     private static void onBothEngines(Body body) throws Exception {
-        Sims.everySeed(60, "random", body);
-        RealRuntime.run(() -> {
-            body.run();
-            return null;
-        });
+        Sims.onBothEngines(60, body);
     }
 
     @Nested
