@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,6 +109,38 @@ class ExecutionBindingTest {
                             .hasMessageContaining("belongs to another execution");
                 }
             })).isNull();
+        }
+
+        @Test
+        void ofTwoExecutionsOnTwoThreadsExactlyOneBindsIt() throws Exception {
+            for (int round = 0; round < 20; round++) {
+                Event shared = new Event();
+                CountDownLatch go = new CountDownLatch(1);
+                Throwable[] failures = new Throwable[2];
+                Thread[] drivers = new Thread[2];
+                for (int i = 0; i < 2; i++) {
+                    int me = i;
+                    drivers[i] = Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        failures[me] = simulate(me, () -> {
+                            for (int k = 0; k < 50; k++) {
+                                shared.isSet();
+                                Trellis.checkpoint();
+                            }
+                        });
+                    });
+                }
+                go.countDown();
+                for (Thread t : drivers) {
+                    t.join();
+                }
+                assertThat(failures).as("round %s", round).filteredOn(f -> f != null).singleElement()
+                        .isInstanceOf(IllegalStateException.class);
+            }
         }
 
         @Test

@@ -1,5 +1,8 @@
 package dev.trellis.runtime.spi;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Binds a primitive (an Event, a Channel) to the execution whose task uses it first. A task of
  * any other execution that uses it gets an {@link IllegalStateException} at once.
@@ -9,11 +12,23 @@ package dev.trellis.runtime.spi;
  * its waiters would touch another execution's tasks. Seed N would then depend on the seeds run
  * before it in the same JVM, and a failing seed would not replay alone.
  *
- * <p>Costs one identity comparison per call.
+ * <p>Costs a volatile read and an identity comparison per call. Volatile, and bound by a
+ * compare-and-set, because executions on two threads (simulations run in parallel, say) may
+ * reach one static primitive at once: exactly one of them binds it, and the other fails.
  */
 public final class Binding {
+    private static final VarHandle OWNER;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(Binding.class, "owner", Kernel.Identity.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Object primitive;
-    private Kernel.Identity owner;
+    private volatile Kernel.Identity owner;
 
     /** {@code primitive} names the primitive in errors, through its {@code toString}. */
     public Binding(Object primitive) {
@@ -30,11 +45,9 @@ public final class Binding {
     public Task task(String call) {
         Task me = Kernel.current(call);
         Kernel.Identity here = me.kernel.identity();
-        if (owner != here) {
-            if (owner != null) {
-                throw foreign(call, me, here);
-            }
-            owner = here;
+        Kernel.Identity bound = owner;
+        if (bound != here && (bound != null || !OWNER.compareAndSet(this, null, here))) {
+            throw foreign(call, me, here);
         }
         return me;
     }
