@@ -169,7 +169,8 @@ public final class SimNetwork implements Network {
 
         /**
          * One connection wakes one acceptor. The lot has already let go of acceptors woken
-         * before and of cancelled ones, so the one woken here is one that will take it.
+         * before and of cancelled ones, so the one woken here is still waiting and will look at
+         * the backlog (where an acceptor that did not wait may have been quicker).
          */
         void arrive(ByteStream server) {
             backlog.addLast(server);
