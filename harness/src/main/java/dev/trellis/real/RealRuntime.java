@@ -61,7 +61,7 @@ public final class RealRuntime extends Kernel {
     }
 
     @Override
-    protected String describe() {
+    protected Object describe() {
         return "the real execution RealRuntime.run #" + run + " of this JVM";
     }
 

@@ -57,8 +57,16 @@ final class Execution extends Kernel {
     // ---- the kernel's engine hooks ----------------------------------------------------------
 
     @Override
-    protected String describe() {
-        return "the simulated execution " + schedule.text();
+    protected Object describe() {
+        return new Named(schedule);
+    }
+
+    /** This execution's name, built only when a message reads it; holds the schedule alone. */
+    private record Named(Schedule schedule) {
+        @Override
+        public String toString() {
+            return "the simulated execution " + schedule.text();
+        }
     }
 
     @Override

@@ -119,10 +119,13 @@ public abstract class Kernel {
     }
 
     /**
-     * Names this execution in messages (which seed, which run); primitives bound to another
-     * execution quote it. Called only once the engine is running.
+     * What names this execution in messages (which seed, which run), through its
+     * {@code toString}, which is read only when a message needs it: an execution does not pay
+     * for a name nobody reads. Primitives bound to the execution keep it, so it must hold no
+     * part of the execution (a value such as its schedule, not the kernel or its tasks).
+     * Called once the engine is running.
      */
-    protected String describe() {
+    protected Object describe() {
         return getClass().getSimpleName();
     }
 
@@ -134,15 +137,15 @@ public abstract class Kernel {
      * alive. Compared by identity: two runs of one seed are two executions.
      */
     public static final class Identity {
-        private final String name;
+        private final Object name;
 
-        private Identity(String name) {
+        private Identity(Object name) {
             this.name = name;
         }
 
         @Override
         public String toString() {
-            return name;
+            return String.valueOf(name);
         }
     }
 
