@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real runtime: tasks are virtual threads whose continuations all run on one platform
@@ -51,9 +52,17 @@ public final class RealRuntime extends Kernel {
     private volatile boolean polling;
     private long lastPoll;
     private Throwable loopFailure;
+    /** Runs started in this JVM, to tell one run from another in messages. */
+    private static final AtomicLong RUNS = new AtomicLong();
+    private final long run = RUNS.incrementAndGet();
 
     private RealRuntime() {
         super(Cancelled.KIND);
+    }
+
+    @Override
+    protected Object describe() {
+        return "the real execution RealRuntime.run #" + run + " of this JVM";
     }
 
     /** Runs {@code body} as the main task and returns what it returns, or throws what it throws. */

@@ -1,17 +1,26 @@
 package dev.trellis.runtime;
 
+import dev.trellis.runtime.spi.Binding;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.ParkingLot;
 import dev.trellis.runtime.spi.Task;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * A queue between tasks with backpressure (trio's memory channel). {@link #send} waits while the
  * buffer is full; with capacity zero it waits until a receiver takes the value. Every send and
- * receive is a checkpoint. Values are delivered once, in order; a value handed to a receiver is
- * never lost to a cancellation that comes after the hand-off.
+ * receive is a checkpoint; {@link #trySend} and {@link #tryReceive} never wait and are never
+ * checkpoints. Values are delivered once, in order; a value handed to a receiver is never lost to
+ * a cancellation that comes after the hand-off. Values are never null.
+ *
+ * <p>A channel belongs to the execution (the simulated run of one seed, or one
+ * {@code RealRuntime.run}) whose task uses it first; a task of any other execution that uses it
+ * gets an {@link IllegalStateException}. Create it inside the body or task that uses it, not in a
+ * static field.
  *
  * {@snippet :
  * Channel<String> ch = Channel.bounded(1);
@@ -24,21 +33,18 @@ import java.util.NoSuchElementException;
  * @param <T> what travels
  */
 public final class Channel<T> implements Iterable<T> {
-    private static final class Waiter<T> {
-        final Task task;
-        T value;
-        boolean done;
+    /** Handed to waiting senders and receivers by {@link #close}; a sender whose value was taken is handed null. */
+    private static final Object CLOSED = new Object();
+    /** What {@link #poll} returns when a receive would have to wait. */
+    private static final Object NOTHING = new Object();
 
-        Waiter(Task task, T value) {
-            this.task = task;
-            this.value = value;
-        }
-    }
-
+    private final Binding binding = new Binding(this);
     private final int capacity;
     private final ArrayDeque<T> buffer = new ArrayDeque<>();
-    private final ArrayDeque<Waiter<T>> senders = new ArrayDeque<>();
-    private final ArrayDeque<Waiter<T>> receivers = new ArrayDeque<>();
+    /** Senders waiting for room, each carrying its value; never non-empty together with {@code receivers}. */
+    private final ParkingLot senders = new ParkingLot();
+    /** Receivers waiting for a value, which a sender hands them. */
+    private final ParkingLot receivers = new ParkingLot();
     private boolean closed;
 
     private Channel(int capacity) {
@@ -62,37 +68,18 @@ public final class Channel<T> implements Iterable<T> {
      * Sends {@code value}, waiting while the buffer is full. A checkpoint.
      *
      * @throws ClosedResourceException if the channel was closed for sending
+     * @throws NullPointerException if {@code value} is null
      */
     public void send(T value) {
-        Task me = Kernel.current("Channel.send");
+        requireValue(value);
+        Task me = binding.task("Channel.send");
         Kernel kernel = me.kernel();
         kernel.checkpointIfCancelled();
-        if (closed) {
-            throw new ClosedResourceException("send on a closed channel");
-        }
-        Waiter<T> receiver = pollParked(receivers);
-        if (receiver != null) {
-            receiver.value = value;
-            receiver.done = true;
-            kernel.wake(receiver.task);
+        if (offer(value)) {
             kernel.yieldNow();
             return;
         }
-        if (buffer.size() < capacity) {
-            buffer.addLast(value);
-            kernel.yieldNow();
-            return;
-        }
-        Waiter<T> w = new Waiter<>(me, value);
-        senders.addLast(w);
-        try {
-            kernel.park("send on a full channel", true);
-        } finally {
-            if (!w.done) {
-                senders.remove(w);
-            }
-        }
-        if (!w.done) {
+        if (senders.park("send on a full channel", value) == CLOSED) {
             throw new ClosedResourceException("channel closed while a send was waiting");
         }
     }
@@ -103,43 +90,103 @@ public final class Channel<T> implements Iterable<T> {
      * @throws EndOfChannel once the channel is closed and every value has been received
      */
     public T receive() {
-        Task me = Kernel.current("Channel.receive");
+        Task me = binding.task("Channel.receive");
         Kernel kernel = me.kernel();
         kernel.checkpointIfCancelled();
-        if (!buffer.isEmpty()) {
-            T value = buffer.pollFirst();
-            Waiter<T> sender = pollParked(senders);
-            if (sender != null) {
-                buffer.addLast(sender.value);
-                sender.done = true;
-                kernel.wake(sender.task);
-            }
+        Object value = poll();
+        if (value != NOTHING) {
             kernel.yieldNow();
-            return value;
+            return value(value);
         }
-        Waiter<T> sender = pollParked(senders);
-        if (sender != null) {
-            sender.done = true;
-            kernel.wake(sender.task);
-            kernel.yieldNow();
-            return sender.value;
+        Object handed = receivers.park("receive on an empty channel");
+        if (handed == CLOSED) {
+            throw new EndOfChannel("channel closed and drained");
+        }
+        return value(handed);
+    }
+
+    /** A value this channel carried: only a T was ever sent, buffered or handed over. */
+    @SuppressWarnings("unchecked")
+    private T value(Object v) {
+        return (T) v;
+    }
+
+    /**
+     * Sends {@code value} only if that needs no wait (trio's send_nowait): hands it to the receiver
+     * that has waited longest, or else buffers it if there is room. Not a checkpoint: it never
+     * gives up the carrier and never raises {@link Cancelled}, even in a cancelled scope.
+     *
+     * @return true if the value was handed over or buffered; false if a send would have to wait
+     *         (the buffer is full, or, unbuffered, no receiver is waiting), and then nothing changed
+     * @throws ClosedResourceException if the channel was closed for sending
+     * @throws NullPointerException if {@code value} is null
+     */
+    public boolean trySend(T value) {
+        requireValue(value);
+        binding.task("Channel.trySend");
+        return offer(value);
+    }
+
+    /**
+     * Receives a value only if one is there now (trio's receive_nowait): the oldest buffered one,
+     * or else the value of the sender that has waited longest, whose send then completes. Not a
+     * checkpoint: it never gives up the carrier and never raises {@link Cancelled}.
+     *
+     * {@snippet :
+     * // Drain what is there now, then go on with something else.
+     * for (Optional<Job> job = jobs.tryReceive(); job.isPresent(); job = jobs.tryReceive()) {
+     *     run(job.get());
+     * }
+     * }
+     *
+     * @return the value, or an empty Optional if a receive would have to wait
+     * @throws EndOfChannel once the channel is closed and every value has been received
+     */
+    public Optional<T> tryReceive() {
+        binding.task("Channel.tryReceive");
+        Object value = poll();
+        return value == NOTHING ? Optional.empty() : Optional.of(value(value));
+    }
+
+    /** The same on every channel: a buffered one could not hold a null, so none carries one. */
+    private static void requireValue(Object value) {
+        if (value == null) {
+            throw new NullPointerException("a channel carries no null values; send a value that stands for none");
+        }
+    }
+
+    /** What {@link #trySend} does, and {@link #send} tries first. */
+    private boolean offer(T value) {
+        if (closed) {
+            throw new ClosedResourceException("send on a closed channel");
+        }
+        if (!receivers.isEmpty()) {
+            receivers.unparkFirst(value);
+            return true;
+        }
+        if (buffer.size() < capacity) {
+            buffer.addLast(value);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * What {@link #tryReceive} does, and {@link #receive} tries first, with {@link #NOTHING} for
+     * an empty Optional. A waiting sender's value joins the buffer as its head leaves (trio's
+     * order), so that sender's send completes and values keep their order.
+     */
+    private Object poll() {
+        if (!senders.isEmpty()) {
+            buffer.addLast(value(senders.unparkFirst(null)));
+        }
+        if (!buffer.isEmpty()) {
+            return buffer.pollFirst();
         }
         if (closed) {
             throw new EndOfChannel("channel closed and drained");
         }
-        Waiter<T> w = new Waiter<>(me, null);
-        receivers.addLast(w);
-        try {
-            kernel.park("receive on an empty channel", true);
-        } finally {
-            if (!w.done) {
-                receivers.remove(w);
-            }
-        }
-        if (!w.done) {
-            throw new EndOfChannel("channel closed and drained");
-        }
-        return w.value;
+        return NOTHING;
     }
 
     /**
@@ -148,25 +195,24 @@ public final class Channel<T> implements Iterable<T> {
      * Idempotent, not a checkpoint.
      */
     public void close() {
-        Kernel kernel = Kernel.current("Channel.close").kernel();
+        binding.task("Channel.close");
         if (closed) {
             return;
         }
         closed = true;
-        for (Waiter<T> w : receivers) {
-            kernel.wake(w.task);
-        }
-        for (Waiter<T> w : senders) {
-            kernel.wake(w.task);
-        }
+        receivers.unparkAll(CLOSED);
+        senders.unparkAll(CLOSED);
     }
 
+    /** Whether {@link #close} was called. Callable outside any task too. */
     public boolean isClosed() {
+        binding.checkIfInTask("Channel.isClosed");
         return closed;
     }
 
-    /** Values buffered now. */
+    /** Values buffered now. Callable outside any task too. */
     public int size() {
+        binding.checkIfInTask("Channel.size");
         return buffer.size();
     }
 
@@ -206,18 +252,6 @@ public final class Channel<T> implements Iterable<T> {
                 return value;
             }
         };
-    }
-
-    /** The first waiter whose task is still parked; others were woken by a cancellation and leave. */
-    private static <T> Waiter<T> pollParked(ArrayDeque<Waiter<T>> queue) {
-        for (Iterator<Waiter<T>> it = queue.iterator(); it.hasNext(); ) {
-            Waiter<T> w = it.next();
-            if (w.task.isParked()) {
-                it.remove();
-                return w;
-            }
-        }
-        return null;
     }
 
     @Override

@@ -71,6 +71,19 @@ final class Execution extends Kernel {
     // ---- the kernel's engine hooks ----------------------------------------------------------
 
     @Override
+    protected Object describe() {
+        return new Named(schedule);
+    }
+
+    /** This execution's name, built only when a message reads it; holds the schedule alone. */
+    private record Named(Schedule schedule) {
+        @Override
+        public String toString() {
+            return "the simulated execution " + schedule.text();
+        }
+    }
+
+    @Override
     protected void submit(Runnable continuation) {
         Thread caller = Thread.currentThread();
         if (caller == driver || (running != null && caller == running.thread())) {

@@ -8,13 +8,12 @@ import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.runtime.spi.Kernel;
-import dev.trellis.runtime.spi.Task;
+import dev.trellis.runtime.spi.ParkingLot;
 import dev.trellis.streams.MemoryStreams;
 import dev.trellis.streams.StreamOptions;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -161,34 +160,33 @@ public final class SimNetwork implements Network {
     private final class SimListener implements Listener {
         private final Address address;
         private final ArrayDeque<ByteStream> backlog = new ArrayDeque<>();
-        private final List<Task> waiting = new ArrayList<>();
+        private final ParkingLot waiting = new ParkingLot();
         private boolean closed;
 
         SimListener(Address address) {
             this.address = address;
         }
 
+        /**
+         * One connection wakes one acceptor. The lot has already let go of acceptors woken
+         * before and of cancelled ones, so the one woken here is still waiting and will look at
+         * the backlog (where an acceptor that did not wait may have been quicker).
+         */
         void arrive(ByteStream server) {
             backlog.addLast(server);
-            if (!waiting.isEmpty()) {
-                kernel.wake(waiting.get(0));
-            }
+            waiting.unpark(1);
         }
 
         @Override
         public ByteStream accept() {
             kernel.checkpointIfCancelled();
-            Task me = Kernel.current("accept");
             while (backlog.isEmpty()) {
                 if (closed) {
                     throw new ClosedResourceException("listener on " + address + " is closed");
                 }
-                waiting.add(me);
-                try {
-                    kernel.park("accept on " + address, true);
-                } finally {
-                    waiting.remove(me);
-                }
+                // A loop because an acceptor woken by an arrival can find that an acceptor that
+                // did not wait took it first; it then waits again, at the back.
+                waiting.park("accept on " + address);
             }
             if (closed) {
                 throw new ClosedResourceException("listener on " + address + " is closed");
@@ -214,9 +212,7 @@ public final class SimNetwork implements Network {
                 s.close();
             }
             backlog.clear();
-            for (Task t : new ArrayList<>(waiting)) {
-                kernel.wake(t);
-            }
+            waiting.unparkAll();
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.spi.Kernel;
-import dev.trellis.runtime.spi.Task;
+import dev.trellis.runtime.spi.ParkingLot;
 import dev.trellis.streams.StreamGuard;
 
 import java.util.ArrayDeque;
@@ -93,8 +93,10 @@ public final class MemoryStreams {
         long lastAvailable;
         boolean eof;
         boolean receiverClosed;
-        Task receiverWaiting;
-        Task senderWaiting;
+        /** The receiving end's task waiting for bytes (one at most: the end's guard allows one receiver). */
+        final ParkingLot receivers = new ParkingLot();
+        /** The sending end's task waiting for room (one at most, likewise). */
+        final ParkingLot senders = new ParkingLot();
 
         Pipe(Kernel kernel, StreamOptions options, Connection conn, Partition partition) {
             this.kernel = kernel;
@@ -104,12 +106,8 @@ public final class MemoryStreams {
         }
 
         void wakeAll() {
-            if (receiverWaiting != null) {
-                kernel.wake(receiverWaiting);
-            }
-            if (senderWaiting != null) {
-                kernel.wake(senderWaiting);
-            }
+            receivers.unparkAll();
+            senders.unparkAll();
         }
 
         void append(byte[] data, int off, int n) {
@@ -123,9 +121,7 @@ public final class MemoryStreams {
             chunks.addLast(new Chunk(copy, at));
             buffered += n;
             sent += n;
-            if (receiverWaiting != null) {
-                kernel.wake(receiverWaiting);
-            }
+            receivers.unparkAll();
         }
 
         /** Copies what is receivable now, up to {@code len} and the chunk limit; 0 if nothing is. */
@@ -154,9 +150,7 @@ public final class MemoryStreams {
                 }
             }
             buffered -= copied;
-            if (senderWaiting != null) {
-                kernel.wake(senderWaiting);
-            }
+            senders.unparkAll();
             return copied;
         }
 
@@ -218,12 +212,7 @@ public final class MemoryStreams {
                         n = -1;
                         break;
                     }
-                    in.receiverWaiting = Kernel.current("receiveSome");
-                    try {
-                        kernel.park("receive on a stream", true);
-                    } finally {
-                        in.receiverWaiting = null;
-                    }
+                    in.receivers.park("receive on a stream");
                 }
             } finally {
                 guard.endReceive();
@@ -295,16 +284,13 @@ public final class MemoryStreams {
          * the pipe (the peer will receive them), the stream's sends break, as TCP's do.
          */
         private void waitForRoom(boolean sentSome) {
-            out.senderWaiting = Kernel.current("sendAll");
             try {
-                kernel.park("send on a full stream", true);
+                out.senders.park("send on a full stream");
             } catch (Cancelled c) {
                 if (sentSome) {
                     guard.markSendsBroken();
                 }
                 throw c;
-            } finally {
-                out.senderWaiting = null;
             }
         }
 
@@ -313,9 +299,7 @@ public final class MemoryStreams {
             kernel.checkpointIfCancelled();
             if (guard.markEofSent()) {
                 out.eof = true;
-                if (out.receiverWaiting != null) {
-                    kernel.wake(out.receiverWaiting);
-                }
+                out.receivers.unparkAll();
             }
             kernel.yieldNow();
         }

@@ -186,6 +186,69 @@ class SimNetworkTest {
         }
     }
 
+    /**
+     * Several tasks accepting on one listener: each connection wakes one acceptor, whatever
+     * happened to the acceptors woken before it.
+     */
+    @Nested
+    class Accepting {
+        @Test
+        void connectionsArrivingBeforeTheFirstWokenAcceptorRunsEachWakeOne() {
+            Sims.everySeed(100, "random", () -> {
+                SimNetwork net = SimNetwork.current();
+                Listener l = net.listen(Address.of("127.0.0.1", 0));
+                List<ByteStream> accepted = new ArrayList<>();
+                Nursery.open(n -> {
+                    for (int i = 0; i < 2; i++) {
+                        n.start("acceptor-" + i, () -> accepted.add(l.accept()));
+                    }
+                    n.start("connector", () -> {
+                        Trellis.sleep(Duration.ofSeconds(1));
+                        // The second arrives while the acceptor the first woke may not have run yet.
+                        ByteStream a = net.connect(l.address());
+                        ByteStream b = net.connect(l.address());
+                        a.close();
+                        b.close();
+                    });
+                });
+                assertThat(accepted).hasSize(2);
+                accepted.forEach(ByteStream::close);
+                l.close();
+            });
+        }
+
+        @Test
+        void anAcceptorCancelledJustBeforeAConnectionArrivesLeavesItToTheNext() {
+            Sims.everySeed(100, "random", () -> {
+                SimNetwork net = SimNetwork.current();
+                Listener l = net.listen(Address.of("127.0.0.1", 0));
+                List<Integer> arrived = new ArrayList<>();
+                CancelScope[] scopes = new CancelScope[2];
+                ByteStream[] accepted = new ByteStream[2];
+                Nursery.open(n -> {
+                    for (int i = 0; i < 2; i++) {
+                        int me = i;
+                        n.start("acceptor-" + i, () -> CancelScope.open(scope -> {
+                            scopes[me] = scope;
+                            arrived.add(me);
+                            accepted[me] = l.accept();
+                        }));
+                    }
+                    n.start("connector", () -> {
+                        Trellis.sleep(Duration.ofSeconds(1));
+                        scopes[arrived.get(0)].cancel();
+                        // No checkpoint since the cancel: the cancelled acceptor has not run yet.
+                        net.connect(l.address()).close();
+                    });
+                });
+                assertThat(scopes[arrived.get(0)].cancelledCaught()).isTrue();
+                assertThat(accepted[arrived.get(1)]).as("the connection went to the acceptor still waiting").isNotNull();
+                accepted[arrived.get(1)].close();
+                l.close();
+            });
+        }
+    }
+
     @Nested
     class HandlerFailures {
         static void serveWithOneBadConnection(Network.OnHandlerFailure policy, List<String> log) throws Exception {

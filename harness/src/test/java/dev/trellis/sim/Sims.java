@@ -1,5 +1,6 @@
 package dev.trellis.sim;
 
+import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Body;
 
 /** Helpers for tests that run bodies under the simulator. */
@@ -17,6 +18,18 @@ public final class Sims {
     /** Runs {@code body} with seeds 0..n×budget-1 under {@code strategy}; fails on the first bad seed. */
     public static void everySeed(int n, String strategy, Body body) {
         Simulation.explore(body, 0, (long) n * budget(), SimConfig.defaults().withStrategy(strategy)).orThrow();
+    }
+
+    /**
+     * Runs {@code body} under the simulator for seeds 0..n×budget-1 ({@code random}), then once on
+     * the real runtime; fails on the first that goes wrong.
+     */
+    public static void onBothEngines(int n, Body body) throws Exception {
+        everySeed(n, "random", body);
+        RealRuntime.run(() -> {
+            body.run();
+            return null;
+        });
     }
 
     /** Runs {@code body} once and throws if anything went wrong. */

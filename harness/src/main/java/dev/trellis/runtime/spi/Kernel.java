@@ -118,6 +118,49 @@ public abstract class Kernel {
         return null;
     }
 
+    /**
+     * What names this execution in messages (which seed, which run), through its
+     * {@code toString}, which is read only when a message needs it: an execution does not pay
+     * for a name nobody reads. Primitives bound to the execution keep it, so it must hold no
+     * part of the execution (a value such as its schedule, not the kernel or its tasks).
+     * Called once the engine is running.
+     */
+    protected Object describe() {
+        return getClass().getSimpleName();
+    }
+
+    // ---- the execution primitives belong to (see Binding) -----------------------------------
+
+    /**
+     * One execution, as the primitives bound to it remember it: its name and nothing else, so a
+     * primitive that outlives its execution (one kept in a static field) keeps none of its tasks
+     * alive. Compared by identity: two runs of one seed are two executions.
+     */
+    public static final class Identity {
+        private final Object name;
+
+        private Identity(Object name) {
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(name);
+        }
+    }
+
+    private Identity identity;
+
+    /** This execution's identity, made on first use (by then the engine can describe itself). */
+    public final Identity identity() {
+        Identity i = identity;
+        if (i == null) {
+            i = new Identity(describe());
+            identity = i;
+        }
+        return i;
+    }
+
     // ---- finding the current task (see CurrentTask) -----------------------------------------
 
     /** Engines call this just before running a task's continuation, so its lookups hit the cache. */
@@ -219,8 +262,9 @@ public abstract class Kernel {
 
     /**
      * Parks the current task until {@link #wake} (or, when {@code cancellable}, until a scope on
-     * its chain is cancelled, which throws the runtime's {@code Cancelled}). Callers register themselves where a
-     * waker will find them before calling, and deregister in a finally block.
+     * its chain is cancelled, which throws the runtime's {@code Cancelled}). Primitives wait
+     * through a {@link ParkingLot}, which queues the task where a waker finds it and takes it off
+     * the queue when the wait ends, however it ends.
      */
     public void park(String reason, boolean cancellable) {
         Task task = current("park");
@@ -566,6 +610,9 @@ public abstract class Kernel {
             }
             if (t.state == Task.State.PARKED && t.cancellableWait) {
                 t.wokenByCancel = true;
+                // Off its wait queue now, not when it next runs: until then a waker would pick a
+                // task that is about to raise Cancelled instead of one that waits on.
+                ParkingLot.leave(t);
                 wake(t);
             } else if (t.state == Task.State.PARKED && t.abort != null) {
                 Consumer<Error> abort = t.abort;

@@ -42,6 +42,8 @@ public final class Task {
     boolean wokenByCancel;
     /** Set while parked in {@link Kernel#parkUntilWoken}: where a cancellation goes instead of a wake. */
     java.util.function.Consumer<Error> abort;
+    /** Where the task waits in a {@link ParkingLot}, so a cancellation can take it off the queue; null otherwise. */
+    ParkingLot.Spot spot;
     /**
      * The cancelled scope whose cancellation interrupted the task's java.util.concurrent wait, so
      * that one cancellation interrupts one wait once (a wait that ignores interrupts and parks
