@@ -209,11 +209,12 @@ final class TcpNetwork implements Network {
     private final class TcpStream implements ByteStream {
         private final SocketChannel channel;
         private final String peer;
-        private final StreamGuard guard = new StreamGuard();
+        private final StreamGuard guard = new StreamGuard(kernel);
 
         TcpStream(SocketChannel channel, String peer) {
             this.channel = channel;
             this.peer = peer;
+            guard.opened("tcp stream to " + peer, -1);
         }
 
         @Override
@@ -232,6 +233,7 @@ final class TcpNetwork implements Network {
                     }
                     int n = channel.read(into);
                     if (n != 0) {
+                        guard.received(n);
                         return n;   // bytes, or -1 at end-of-stream
                     }
                     io.await(channel, SelectionKey.OP_READ, "receive from " + peer);
@@ -260,6 +262,7 @@ final class TcpNetwork implements Network {
                         awaitRoom(sent);
                     }
                 }
+                guard.sent(length);
             } catch (IOException e) {
                 throw failure(e);
             } finally {

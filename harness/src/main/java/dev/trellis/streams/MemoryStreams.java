@@ -6,7 +6,6 @@ import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.ClosedResourceException;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.ParkingLot;
-import dev.trellis.streams.StreamGuard;
 
 import java.util.ArrayDeque;
 
@@ -44,7 +43,11 @@ public final class MemoryStreams {
         Pipe ab = new Pipe(kernel, aToB, conn, partition);
         Pipe ba = new Pipe(kernel, bToA, conn, partition);
         conn.pipes = new Pipe[] {ab, ba};
-        return new ByteStream[] {new End(kernel, ba, ab, "a"), new End(kernel, ab, ba, "b")};
+        End a = new End(kernel, ba, ab, "a");
+        End b = new End(kernel, ab, ba, "b");
+        a.guard.opened("memory stream end a", b.guard.id());
+        b.guard.opened("memory stream end b", a.guard.id());
+        return new ByteStream[] {a, b};
     }
 
     /** Turns a random reset into a fixed one, drawn from the execution's decision stream. */
@@ -173,10 +176,11 @@ public final class MemoryStreams {
         private final Pipe in;
         private final Pipe out;
         private final String name;
-        private final StreamGuard guard = new StreamGuard();
+        private final StreamGuard guard;
 
         End(Kernel kernel, Pipe in, Pipe out, String name) {
             this.kernel = kernel;
+            this.guard = new StreamGuard(kernel);
             this.in = in;
             this.out = out;
             this.name = name;
@@ -217,6 +221,7 @@ public final class MemoryStreams {
             } finally {
                 guard.endReceive();
             }
+            guard.received(n);
             kernel.yieldNow();
             return n;
         }
@@ -264,6 +269,7 @@ public final class MemoryStreams {
             } finally {
                 guard.endSend();
             }
+            guard.sent(length);
             kernel.yieldNow();
         }
 

@@ -3,18 +3,49 @@ package dev.trellis.streams;
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.BusyResourceException;
 import dev.trellis.runtime.ClosedResourceException;
+import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.trace.TraceKind;
 
 /**
  * The rules every ByteStream end enforces the same way, whatever carries its bytes: no use after
  * close, no send after end-of-stream, one receiver and one sender at a time, and no send after a
- * send that was cancelled part way.
+ * send that was cancelled part way. It also records what happens to the end as typed trace
+ * events (opened, bytes sent and received, end-of-stream, closed), for invariants and reports.
  */
 public final class StreamGuard {
+    private final Kernel kernel;
+    private final int id;
     private boolean closed;
     private boolean eofSent;
     private boolean receiving;
     private boolean sending;
     private boolean sendsBroken;
+
+    /** The guard of one stream end of {@code kernel}'s execution; it records the end's typed trace events. */
+    public StreamGuard(Kernel kernel) {
+        this.kernel = kernel;
+        this.id = kernel.newStreamId();
+    }
+
+    /** The end's id in the trace's stream events. */
+    public int id() {
+        return id;
+    }
+
+    /** Records that the end opened: {@code what} it is, and its peer end's id (-1 when not known). */
+    public void opened(String what, int peer) {
+        kernel.record(TraceKind.STREAM_OPEN, id, peer, what);
+    }
+
+    /** Records a receive that returned {@code n} bytes, or -1 for end-of-stream. */
+    public void received(int n) {
+        kernel.record(TraceKind.STREAM_RECEIVE, id, n, null);
+    }
+
+    /** Records a sendAll that sent all its {@code n} bytes. */
+    public void sent(int n) {
+        kernel.record(TraceKind.STREAM_SEND, id, n, null);
+    }
 
     public void beginReceive() {
         if (closed) {
@@ -67,6 +98,9 @@ public final class StreamGuard {
         }
         boolean first = !eofSent;
         eofSent = true;
+        if (first) {
+            kernel.record(TraceKind.STREAM_EOF, id, 0, null);
+        }
         return first;
     }
 
@@ -74,6 +108,9 @@ public final class StreamGuard {
     public boolean markClosed() {
         boolean first = !closed;
         closed = true;
+        if (first) {
+            kernel.record(TraceKind.STREAM_CLOSE, id, 0, null);
+        }
         return first;
     }
 

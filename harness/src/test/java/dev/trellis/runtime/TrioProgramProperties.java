@@ -38,8 +38,9 @@ import java.util.Map;
  * meet at one instant only when one causes the other (a cancel waking its tasks). A started child
  * sleeps before anything else, so it never acts at the instant it was started. Should a program
  * still leave its outcome to the order trio happens to run a batch of woken tasks in, it has no one
- * right answer and is skipped; the model, run with shuffled batches and in any order (the task
- * that just checkpointed going on half the time, as trio's checkpoint may and PCT does), tells.
+ * right answer and is skipped; the model, run with shuffled batches, tells. Trellis explores more
+ * orders than trio's batches (trio's checkpoint may let the current task go on), so an outcome
+ * other than trio's passes only if the model reaches it in some order of ready tasks.
  *
  * <p>Cost: {@value #TRIES} programs, one seed each, 3 to 12 s on two cores (most of it the model
  * runs that tell whether a program is schedule-proof); {@code -Dtrellis.budget=N} runs N seeds
@@ -51,8 +52,10 @@ class TrioProgramProperties {
     static final long UNIT = 100_000;
     /** Timed statements per program that get a unique offset; any more become marks. */
     static final int MAX_TIMED = 16;
-    /** Shuffled batch orders the model is run with to tell whether a program's outcome is schedule-proof. */
+    /** Shuffled batch orders the model is run with to tell whether trio's own outcome is schedule-proof. */
     static final int SHUFFLES = 6;
+    /** Orders of ready tasks the model tries, on a mismatch, to reach Trellis's outcome. */
+    static final int ORDERS_SEARCHED = 2_000;
     /** The start pick that targets a nursery the starter can name but does not live in. */
     static final int LATE_PICK = 5;
 
@@ -62,9 +65,8 @@ class TrioProgramProperties {
                                  @ForAll("strategies") String strategy) {
         Outcome expected = TrioModel.run(program.stmts());
         for (long s = 0; s < SHUFFLES; s++) {
+            // A program whose outcome depends on the order trio runs a batch in has no one answer.
             Assume.that(TrioModel.run(program.stmts(), s).equals(expected));
-            // Trellis explores every order of ready tasks, not only trio's batches.
-            Assume.that(TrioModel.runInAnyOrder(program.stmts(), s).equals(expected));
         }
         // Each try runs the program under budget() seeds: -Dtrellis.budget=N explores N times more.
         for (long k = 0; k < Sims.budget(); k++) {
@@ -72,25 +74,45 @@ class TrioProgramProperties {
         }
     }
 
+    /**
+     * Trellis must give trio's outcome, or one the model reaches in some order of ready tasks:
+     * trio's checkpoint "has the option of ... continuing to run the current task", and Trellis's
+     * strategies explore that, where trio's batches never do. Only a mismatch pays for the search.
+     */
     private static void checkOneSeed(Program program, Outcome expected, long seed, String strategy) {
         OnTrellis.Run run = OnTrellis.simulate(program.stmts(), seed, SimConfig.defaults().withStrategy(strategy));
         Outcome[] actual = {run.outcome()};
         Result r = run.result();
-        if (r.failure() != null || !expected.equals(actual[0])) {
-            StringBuilder b = new StringBuilder("Trellis does not do what trio does with this program\n");
-            b.append("  program  ").append(program).append('\n');
-            b.append("  trio     ").append(expected).append("   (TrioModel)\n");
-            b.append("  trellis  ").append(actual[0]).append('\n');
-            if (actual[0] != null) {
-                differences(expected, actual[0], b);
-            }
-            if (r.failure() != null) {
-                b.append("  the simulator stopped the run: ").append(r.failure().getMessage()).append('\n');
-            }
-            b.append("  replay   Simulation.run(body, Schedule.parse(\"").append(r.schedule()).append("\"))\n");
-            b.append("  trio     python3 harness/src/test/trio/oracle.py run '").append(program).append("'");
-            throw new AssertionError(b.toString());
+        if (r.failure() == null && (expected.equals(actual[0]) || reachableInSomeOrder(program, actual[0]))) {
+            return;
         }
+        StringBuilder b = new StringBuilder("Trellis does not do what trio does with this program\n");
+        b.append("  program  ").append(program).append('\n');
+        b.append("  trio     ").append(expected).append("   (TrioModel)\n");
+        b.append("  trellis  ").append(actual[0]).append('\n');
+        if (actual[0] != null) {
+            differences(expected, actual[0], b);
+            b.append("  no order of ready tasks gives Trellis's outcome in the model (").append(ORDERS_SEARCHED)
+                    .append(" orders tried)\n");
+        }
+        if (r.failure() != null) {
+            b.append("  the simulator stopped the run: ").append(r.failure().getMessage()).append('\n');
+        }
+        b.append("  replay   Simulation.run(body, Schedule.parse(\"").append(r.schedule()).append("\"))\n");
+        b.append("  trio     python3 harness/src/test/trio/oracle.py run '").append(program).append("'");
+        throw new AssertionError(b.toString());
+    }
+
+    private static boolean reachableInSomeOrder(Program program, Outcome outcome) {
+        if (outcome == null) {
+            return false;
+        }
+        for (long s = 0; s < ORDERS_SEARCHED; s++) {
+            if (TrioModel.runInAnyOrder(program.stmts(), s).equals(outcome)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void differences(Outcome trio, Outcome trellis, StringBuilder b) {

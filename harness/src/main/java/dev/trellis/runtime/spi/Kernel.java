@@ -738,4 +738,9 @@ public abstract class Kernel {
     public void record(int kind, long a, long b) {
         trace(kind, currentOrNull(), a, b, null);
     }
+
+    /** Records an event with a text in the trace. */
+    public void record(int kind, long a, long b, String text) {
+        trace(kind, currentOrNull(), a, b, text);
+    }
 }
