@@ -3,6 +3,7 @@ package dev.trellis.cli;
 import dev.trellis.apps.EchoHandler;
 import dev.trellis.runtime.Body;
 import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.CancelScope;
 import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.Event;
 import dev.trellis.runtime.Nursery;
@@ -32,7 +33,42 @@ final class Workloads {
                 new Workload("echo-10", "a client sends ten messages over a memory stream pair to an echo handler and "
                         + "checks each reply", () -> echo(StreamOptions.plain())),
                 new Workload("echo-10-adv", "echo-10 over an adversarial pair: 4 KiB buffers, receives of random size",
-                        () -> echo(StreamOptions.adversarial())));
+                        () -> echo(StreamOptions.adversarial())),
+                new Workload("deadlines-1000", "1,000 clients, each under its own 10 s idle deadline; one in four "
+                        + "hears a message first and moves its deadline on; every deadline fires in the end",
+                        () -> deadlines(1_000)));
+    }
+
+    /** How long a client of {@link #deadlines} may stay silent before its idle deadline fires. */
+    static final Duration IDLE = Duration.ofSeconds(10);
+
+    /**
+     * A chat server's idle timeouts: {@code clients} tasks connect at random times in the first
+     * second, each under a cancel scope of its own whose deadline is {@link #IDLE} away. One in
+     * four hears a message before the deadline, which moves the deadline {@code IDLE} on (trio's
+     * {@code scope.deadline = current_time() + idle}); then each waits on its own connection, which
+     * stays silent, until its deadline cancels the wait. The run ends when every client has.
+     */
+    static void deadlines(int clients) throws Exception {
+        Nursery.open(n -> {
+            for (int i = 0; i < clients; i++) {
+                n.start("client", () -> {
+                    Trellis.sleep(Duration.ofMillis(Trellis.random(1_000)));
+                    Event silent = new Event();
+                    CancelScope idle = CancelScope.open(scope -> {
+                        scope.setDeadline(Trellis.now().plus(IDLE));
+                        if (Trellis.random(4) == 0) {
+                            Trellis.sleep(Duration.ofMillis(Trellis.random(IDLE.toMillis())));
+                            scope.setDeadline(Trellis.now().plus(IDLE));
+                        }
+                        silent.await();
+                    });
+                    if (!idle.cancelledCaught()) {
+                        throw new AssertionError("a silent client outlived its idle deadline");
+                    }
+                });
+            }
+        });
     }
 
     static void echo(StreamOptions options) throws Exception {

@@ -168,6 +168,34 @@ class NurseryStartAndWaitTest {
         engine.check(seen, List.of("server cancelled"), true, 1L);
     }
 
+    /** What the task started before it was ready moves with it: cancelling the nursery reaches it. */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void cancellingTheNurseryAfterStartedReachesWhatTheTaskStartedBefore(Engine engine) throws Exception {
+        List<Object> seen = engine.run(() -> {
+            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            Nursery.open(n -> {
+                n.startAndWait("server", status -> Nursery.open(inner -> {
+                    inner.start("worker", () -> {
+                        try {
+                            Trellis.sleep(engine.ms(10));
+                        } catch (Cancelled c) {
+                            log.add("worker cancelled");
+                            throw c;
+                        }
+                    });
+                    CancelScope.openShielded(x -> Trellis.sleep(engine.ms(1)));
+                    status.started();
+                    Trellis.sleep(engine.ms(10));
+                }));
+                Trellis.sleep(engine.ms(2));
+                n.cancelScope().cancel();
+            });
+            return List.of(log, engine.now());
+        });
+        engine.check(seen, List.of("worker cancelled"), 2L);
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aTaskThatNeverSaysStartedIsAnErrorThatSaysSo(Engine engine) throws Exception {

@@ -3,7 +3,9 @@ package dev.trellis.runtime.spi;
 import dev.trellis.trace.TraceKind;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -200,6 +202,7 @@ public abstract class Kernel {
         Task spawner = running;
         Task task = new Task(this, tasks.size(), name, spawner, scope, nurseryId, listener);
         tasks.add(task);
+        Scope.moveResident(task, null, scope);
         live++;
         Thread thread = builder.name(name).unstarted(() -> {
             try {
@@ -241,6 +244,8 @@ public abstract class Kernel {
         task.failure = failure;
         task.state = Task.State.DONE;
         live--;
+        // An ended task leaves its scope's residents (innermost stays: the listener reads it).
+        Scope.moveResident(task, task.innermost, null);
         int how = failure == null ? 0
                 : cancellations.isCancellation(failure) || isCancellation(task, failure) ? 2
                 : failure instanceof ExecutionAborted ? 3 : 1;
@@ -536,6 +541,7 @@ public abstract class Kernel {
         backInKernel(task);
         Scope s = new Scope(this, nextScopeId++, task.innermost);
         s.shield = shield;
+        Scope.moveResident(task, s.parent, s);
         task.innermost = s;
         trace(TraceKind.SCOPE_ENTER, task, s.id, s.parent == null ? -1 : s.parent.id, null);
         return s;
@@ -548,6 +554,7 @@ public abstract class Kernel {
         if (task.innermost != s) {
             throw new IllegalStateException("cancel scopes closed out of order: " + s + " is not the innermost of " + task);
         }
+        Scope.moveResident(task, s, s.parent);
         task.innermost = s.parent;
         s.exited = true;
         if (s.deadlineTimer != null) {
@@ -564,24 +571,31 @@ public abstract class Kernel {
      * under it see it from their next checkpoint, and their cancellable waits are woken now.
      */
     public void reparent(Task task, Scope from, Scope to, int nurseryId, Task.EndListener listener) {
+        Scope moved = null;
         if (task.innermost == from) {
+            Scope.moveResident(task, from, to);
             task.innermost = to;
         } else {
-            Scope s = task.innermost;
-            while (s != null && s.parent != from) {
-                s = s.parent;
+            moved = task.innermost;
+            while (moved != null && moved.parent != from) {
+                moved = moved.parent;
             }
-            if (s == null) {
+            if (moved == null) {
                 throw new IllegalStateException(task + " is not inside " + from + ", so it cannot be moved out of it");
             }
-            s.parent = to;
+            moved.moveUnder(to);
         }
         int old = task.nurseryId;
         task.nurseryId = nurseryId;
         task.listener = listener;
         cancelEpoch++;
         trace(TraceKind.REPARENT, task, old, nurseryId, null);
-        deliverCancellations();
+        // Only what moved can have a new cancellation status.
+        if (moved == null) {
+            deliverTo(task);
+        } else {
+            deliverCancellations(moved);
+        }
     }
 
     /** Whether {@code failure} of {@code task} is an interrupted wait that {@link #asCancellation} turns into a Cancelled. */
@@ -590,7 +604,10 @@ public abstract class Kernel {
                 && Scope.effectiveCancel(task.innermost) != null;
     }
 
-    /** Cancels a scope: every task parked cancellably under it is woken to see Cancelled. */
+    /**
+     * Cancels a scope: every task parked cancellably under it is woken to see Cancelled. Costs
+     * the number of tasks inside the scope (and the scopes they are in), not the number of tasks.
+     */
     public void cancel(Scope s, String why) {
         if (s.cancelled) {
             return;
@@ -599,29 +616,81 @@ public abstract class Kernel {
         s.cancelReason = why;
         cancelEpoch++;
         trace(TraceKind.CANCEL, running, s.id, 0, why);
-        deliverCancellations();
+        deliverCancellations(s);
     }
 
-    private void deliverCancellations() {
-        for (int i = 0; i < tasks.size(); i++) {
-            Task t = tasks.get(i);
-            if (t.state == Task.State.DONE || Scope.effectiveCancel(t.innermost) == null) {
-                continue;
-            }
-            if (t.state == Task.State.PARKED && t.cancellableWait) {
-                t.wokenByCancel = true;
-                // Off its wait queue now, not when it next runs: until then a waker would pick a
-                // task that is about to raise Cancelled instead of one that waits on.
-                ParkingLot.leave(t);
-                wake(t);
-            } else if (t.state == Task.State.PARKED && t.abort != null) {
-                Consumer<Error> abort = t.abort;
-                t.abort = null;
-                abort.accept(cancellationOf(t));
-            } else {
-                interruptIfBlockedOutside(t, Scope.effectiveCancel(t.innermost));
+    private static final Comparator<Task> BY_ID = Comparator.comparingInt(t -> t.id);
+    /** Tasks a delivery has yet to visit, lowest id first; empty between deliveries. */
+    private final PriorityQueue<Task> toDeliver = new PriorityQueue<>(BY_ID);
+    private long deliveryVisits;
+
+    /**
+     * Delivers the cancellation of {@code under}, or the outer one its lifted shield lets in, to
+     * the tasks it reaches: those whose chain of scopes passes through {@code under} with no
+     * shield below it. Only their cancellation status can have changed. They are visited in id
+     * order, as a scan of every task would visit them.
+     *
+     * <p>A visit can cancel another scope (a nursery's owner, cancelled as it waits at the exit,
+     * cancels the nursery's scope), whose delivery runs inside this one. The queue is shared, so
+     * that nested delivery visits its own tasks and the ones left in this delivery together, in
+     * id order, as a nested scan would; the rest of this delivery then finds the queue empty.
+     */
+    private void deliverCancellations(Scope under) {
+        for (Scope s = under; s != null; s = s.nextReached(under)) {
+            for (Task t = s.firstResident; t != null; t = t.nextResident) {
+                if (!t.deliveryQueued) {
+                    t.deliveryQueued = true;
+                    toDeliver.add(t);
+                }
             }
         }
+        try {
+            Task t;
+            while ((t = toDeliver.poll()) != null) {
+                t.deliveryQueued = false;
+                deliveryVisits++;
+                deliverTo(t);
+            }
+        } catch (Throwable e) {
+            // A delivery that failed half way leaves nothing queued for a later one to visit.
+            for (Task t : toDeliver) {
+                t.deliveryQueued = false;
+            }
+            toDeliver.clear();
+            throw e;
+        }
+    }
+
+    private void deliverTo(Task t) {
+        if (t.state == Task.State.DONE) {
+            return;
+        }
+        Scope cancelling = Scope.effectiveCancel(t.innermost);
+        if (cancelling == null) {
+            return;
+        }
+        if (t.state == Task.State.PARKED && t.cancellableWait) {
+            t.wokenByCancel = true;
+            // Off its wait queue now, not when it next runs: until then a waker would pick a
+            // task that is about to raise Cancelled instead of one that waits on.
+            ParkingLot.leave(t);
+            wake(t);
+        } else if (t.state == Task.State.PARKED && t.abort != null) {
+            Consumer<Error> abort = t.abort;
+            t.abort = null;
+            abort.accept(cancellationOf(t));
+        } else {
+            interruptIfBlockedOutside(t, cancelling);
+        }
+    }
+
+    /**
+     * How many times, in this execution, delivering a cancellation has visited a task: each
+     * cancel and each lifted shield visits the tasks inside its scope, and no others. For tests
+     * and measurements.
+     */
+    public long cancellationVisits() {
+        return deliveryVisits;
     }
 
     /**
@@ -693,8 +762,8 @@ public abstract class Kernel {
         s.shield = shield;
         cancelEpoch++;
         if (!shield) {
-            // Removing a shield can expose an outer cancellation to tasks parked inside.
-            deliverCancellations();
+            // Removing a shield can expose an outer cancellation to the tasks inside.
+            deliverCancellations(s);
         }
     }
 

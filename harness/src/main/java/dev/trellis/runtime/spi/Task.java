@@ -60,6 +60,11 @@ public final class Task {
     long clearAtEpoch = -1;
     Scope clearForScope;
     Throwable failure;
+    /** The task's neighbours among its innermost scope's residents (see {@link Scope}); null once it ended. */
+    Task prevResident;
+    Task nextResident;
+    /** Whether the task waits in the kernel's queue of tasks a cancellation is being delivered to. */
+    boolean deliveryQueued;
     /** Set by an engine when it learns where a task blocked outside the kernel. */
     StackTraceElement[] blockedAt;
 
@@ -82,7 +87,6 @@ public final class Task {
     public String waitingOn() { return waitingOn; }
     public Throwable failure() { return failure; }
     public Scope innermostScope() { return innermost; }
-    public void setInnermostScope(Scope scope) { this.innermost = scope; }
     public StackTraceElement[] blockedAt() { return blockedAt; }
     public void setBlockedAt(StackTraceElement[] frames) { this.blockedAt = frames; }
     public boolean isParked() { return state == State.PARKED; }
