@@ -193,7 +193,7 @@ class NurseryStartAndWaitTest {
             });
             return List.of(log, engine.now());
         });
-        engine.check(seen, List.of("worker cancelled"), 2L);
+        engine.check(seen, List.of("worker cancelled"), 3L);
     }
 
     @ParameterizedTest
