@@ -56,7 +56,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         Result r = Simulation.run(() -> demo.run(DemoCommand::print), seed, SimConfig.defaults().withStrategy(strategy));
         if (r.failure() != null || r.bodyFailure() != null) {
-            System.err.println(r.failure() != null ? r.failure().getMessage() : r.bodyFailure().toString());
+            System.err.println(r.failure() != null ? r.failure().getMessage() : "the program failed: " + r.bodyFailure());
+            System.err.println("Run it again: ./trellis demo " + program + " --sim --seed " + r.seed()
+                    + " --strategy " + r.strategy());
             return 1;
         }
         System.out.printf(Locale.ROOT, "virtual end time %s, %d steps, trace hash %s%n", r.endTime(), r.steps(),

@@ -92,6 +92,12 @@ public final class RealRuntime extends Kernel {
         return value;
     }
 
+    /** A server runs for days: a task that ended is dropped, not kept for reports. */
+    @Override
+    protected boolean retainsTasks() {
+        return false;
+    }
+
     @Override
     protected void submit(Runnable continuation) {
         if (starting != null && startingOn == Thread.currentThread()) {

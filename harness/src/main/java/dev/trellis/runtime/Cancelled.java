@@ -14,6 +14,21 @@ import dev.trellis.runtime.spi.Kernel;
  * ({@link CancelScope#cancelledCaught()}), while the failure goes on propagating.
  */
 public final class Cancelled extends Error {
+    /**
+     * Whether a Cancelled records the stack where it was raised: off unless
+     * {@code -Dtrellis.cancelledStackTraces=true}. Cancellations are raised and absorbed by the
+     * thousand (every deadline of a server's connections), and filling in a stack trace was most
+     * of their cost; the message names the scope and why it was cancelled. Turn it on to see
+     * where a task was when a cancellation reached it (Kotlin's coroutines make the same trade
+     * for their CancellationException).
+     */
+    static final boolean STACK_TRACES = Boolean.getBoolean("trellis.cancelledStackTraces");
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return STACK_TRACES ? super.fillInStackTrace() : this;
+    }
+
     /** For engines: how the kernel creates a Cancelled and tells one. */
     public static final Kernel.Cancellations KIND = new Kernel.Cancellations() {
         @Override

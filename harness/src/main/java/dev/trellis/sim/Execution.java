@@ -72,14 +72,17 @@ final class Execution extends Kernel {
 
     @Override
     protected Object describe() {
-        return new Named(schedule);
+        return new Named(RUNS.incrementAndGet(), schedule);
     }
 
+    /** Simulated executions started in this JVM: two runs of one seed still have two names. */
+    private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     /** This execution's name, built only when a message reads it; holds the schedule alone. */
-    private record Named(Schedule schedule) {
+    private record Named(long run, Schedule schedule) {
         @Override
         public String toString() {
-            return "the simulated execution " + schedule.text();
+            return "the simulated execution #" + run + " (" + schedule.text() + ")";
         }
     }
 

@@ -33,7 +33,8 @@ public record SimConfig(String strategy, long maxSteps, Duration maxTime, Durati
     public static final String SCHEDULE_PROPERTY = "trellis.schedule";
 
     public SimConfig {
-        Strategies.parse(strategy);
+        // The canonical spec ("choices:1,0", not "choices:[1, 0]"), so a schedule's text parses back.
+        strategy = Strategies.parse(strategy).spec();
         if (maxSteps < 1) {
             throw new IllegalArgumentException("maxSteps must be positive, was [" + maxSteps + "]");
         }

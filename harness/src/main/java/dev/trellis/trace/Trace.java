@@ -143,12 +143,15 @@ public final class Trace {
     }
 
     private static final java.util.regex.Pattern JVM_SPECIFIC =
-            java.util.regex.Pattern.compile("@[0-9a-f]{1,16}\\b|/0x[0-9a-f]+");
+            java.util.regex.Pattern.compile("@[0-9a-f]{1,16}\\b|/0x[0-9a-f]+|Thread\\[#\\d+");
 
-    /** The text's hash with identity hashes and hidden-class addresses blanked. */
+    /**
+     * The text's hash with identity hashes, hidden-class addresses and thread ids
+     * ({@code VirtualThread[#123]}, which count every thread the JVM started before) blanked.
+     */
     static int stableHash(String text) {
-        // Most texts have neither: two scans instead of a regex on the hot path.
-        if (text.indexOf('@') < 0 && text.indexOf("/0x") < 0) {
+        // Most texts have none: three scans instead of a regex on the hot path.
+        if (text.indexOf('@') < 0 && text.indexOf("/0x") < 0 && text.indexOf("[#") < 0) {
             return text.hashCode();
         }
         return JVM_SPECIFIC.matcher(text).replaceAll("@").hashCode();

@@ -58,13 +58,25 @@ class ExecutionBindingTest {
             assertThat(simulate(1, () -> sharedEvent.set())).isNull();
             // Before the rule, this await returned at once: seed 2 depended on seed 1.
             Throwable second = simulate(2, () -> sharedEvent.await());
-            assertThat(second).isInstanceOf(IllegalStateException.class).hasMessage(
-                    "Event[set] belongs to another execution: it was first used in the simulated execution "
-                    + "seed=1 strategy=random, and Event.await was called from task 0 'main' of the simulated "
-                    + "execution seed=2 strategy=random. A primitive belongs to the execution that first uses it, "
-                    + "so that nothing (a set flag, buffered values, waiting tasks) carries over from one run or "
-                    + "seed into the next. Create it inside the body or task that uses it, not in a static field "
-                    + "or any object shared between runs.");
+            assertThat(second).isInstanceOf(IllegalStateException.class).message().matches(
+                    "Event\\[set\\] belongs to another execution: it was first used in the simulated execution "
+                    + "#\\d+ \\(seed=1 strategy=random\\), and Event.await was called from task 0 'main' of the "
+                    + "simulated execution #\\d+ \\(seed=2 strategy=random\\)\\. A primitive belongs to the "
+                    + "execution that first uses it, so that nothing \\(a set flag, buffered values, waiting tasks\\) "
+                    + "carries over from one run or seed into the next\\. Create it inside the body or task that uses "
+                    + "it, not in a static field or any object shared between runs\\.");
+        }
+
+        @Test
+        void twoRunsOfOneSeedHaveTwoNames() {
+            assertThat(simulate(1, () -> sharedEvent.set())).isNull();
+            Throwable second = simulate(1, () -> sharedEvent.await());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("simulated execution #(\\d+) \\(seed=1")
+                    .matcher(second.getMessage());
+            assertThat(m.find()).isTrue();
+            String first = m.group(1);
+            assertThat(m.find()).isTrue();
+            assertThat(m.group(1)).isNotEqualTo(first);
         }
 
         @Test
@@ -171,7 +183,7 @@ class ExecutionBindingTest {
         void aStaticChannelUsedByTheSimulatorThenTheRealRuntimeFailsThere() {
             assertThat(simulate(1, () -> sharedChannel.send("x"))).isNull();
             assertThat(runReal(() -> sharedChannel.receive())).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("first used in the simulated execution seed=1")
+                    .hasMessageContaining("(seed=1 strategy=random), and")
                     .hasMessageContaining("of the real execution RealRuntime.run #");
         }
 
@@ -180,7 +192,7 @@ class ExecutionBindingTest {
             assertThat(runReal(() -> sharedEvent.set())).isNull();
             assertThat(simulate(1, () -> sharedEvent.isSet())).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("first used in the real execution")
-                    .hasMessageContaining("of the simulated execution seed=1");
+                    .hasMessageContaining("(seed=1 strategy=random). A primitive");
         }
     }
 

@@ -23,6 +23,13 @@ final class CurrentTask {
         lastSeen = task;
     }
 
+    /** A task ended: it must not stay reachable from here, with its kernel, trace and tasks. */
+    static void forget(Task task) {
+        if (lastSeen == task) {
+            lastSeen = null;
+        }
+    }
+
     static void track(Kernel kernel, boolean on) {
         if (on) {
             TRACKING.add(kernel);

@@ -51,7 +51,9 @@ public abstract class Kernel {
 
     private final Cancellations cancellations;
 
+    /** Every task spawned, by id, for engines that keep them ({@link #retainsTasks}). */
     protected final List<Task> tasks = new ArrayList<>();
+    private int nextTaskId;
     protected final Timers timers = new Timers();
     /** The task on the carrier now, or null between steps. */
     protected Task running;
@@ -196,12 +198,23 @@ public abstract class Kernel {
 
     // ---- tasks ------------------------------------------------------------------------------
 
+    /**
+     * Whether {@link #tasks} keeps every task spawned (the simulator looks tasks up by id and
+     * reports on all of them). An engine that runs servers for days says no: a task it no longer
+     * runs must not stay reachable.
+     */
+    protected boolean retainsTasks() {
+        return true;
+    }
+
     /** Starts a task; it becomes ready and runs when the engine picks it. */
     public Task spawn(String name, Scope scope, int nurseryId, Task.EndListener listener, TaskBody body) {
         checkNotAborting();
         Task spawner = running;
-        Task task = new Task(this, tasks.size(), name, spawner, scope, nurseryId, listener);
-        tasks.add(task);
+        Task task = new Task(this, nextTaskId++, name, spawner, scope, nurseryId, listener);
+        if (retainsTasks()) {
+            tasks.add(task);
+        }
         Scope.moveResident(task, null, scope);
         live++;
         Thread thread = builder.name(name).unstarted(() -> {
@@ -253,6 +266,8 @@ public abstract class Kernel {
         if (task.listener != null) {
             task.listener.ended(task, failure);
         }
+        // Its last act: nothing of this execution stays reachable through the lookup cache.
+        CurrentTask.forget(task);
     }
 
     /**
