@@ -211,36 +211,44 @@ class TrioSemanticsTest {
         @ParameterizedTest
         @EnumSource(Engine.class)
         void aCancelMadeDuringTheYieldIsRaisedAtThatCheckpoint(Engine engine) throws Exception {
-            Set<List<String>> outcomes = new TreeSet<>(Comparator.comparing(List::toString));
-            Body program = () -> {
-                List<String> log = new ArrayList<>();
-                CancelScope.open(s -> Nursery.open(n -> {
-                    n.start("canceller", () -> {
-                        log.add("cancel");
-                        s.cancel();
-                    });
-                    try {
-                        Trellis.checkpoint();
-                        log.add("after the checkpoint");
-                    } catch (Cancelled c) {
-                        log.add("Cancelled at the checkpoint");
-                        throw c;
-                    }
-                }));
-                synchronized (outcomes) {
-                    outcomes.add(log);
+            aCancelMadeDuringTheYieldIsRaisedAt(engine, Trellis::checkpoint);
+        }
+    }
+
+    /**
+     * Runs {@code point} in a scope a new task cancels: on the real runtime the new task runs during
+     * the yield, so the point raises; the simulator explores both orders, and never lets the point
+     * return after the cancel.
+     */
+    static void aCancelMadeDuringTheYieldIsRaisedAt(Engine engine, Body point) throws Exception {
+        Set<List<String>> outcomes = new TreeSet<>(Comparator.comparing(List::toString));
+        Body program = () -> {
+            List<String> log = new ArrayList<>();
+            CancelScope.open(s -> Nursery.open(n -> {
+                n.start("canceller", () -> {
+                    log.add("cancel");
+                    s.cancel();
+                });
+                try {
+                    point.run();
+                    log.add("after the point");
+                } catch (Cancelled c) {
+                    log.add("Cancelled at the point");
+                    throw c;
                 }
-            };
-            if (engine == Engine.REAL) {
-                RealRuntime.run(() -> { program.run(); return null; });
-                assertThat(outcomes).containsExactly(List.of("cancel", "Cancelled at the checkpoint"));
-            } else {
-                Sims.everySeed(200, "random", program);
-                // Never "cancel" then "after the checkpoint": the yield comes before the check.
-                assertThat(outcomes).containsExactlyInAnyOrder(
-                        List.of("cancel", "Cancelled at the checkpoint"),
-                        List.of("after the checkpoint", "cancel"));
+            }));
+            synchronized (outcomes) {
+                outcomes.add(log);
             }
+        };
+        if (engine == Engine.REAL) {
+            RealRuntime.run(() -> { program.run(); return null; });
+            assertThat(outcomes).containsExactly(List.of("cancel", "Cancelled at the point"));
+        } else {
+            Sims.everySeed(200, "random", program);
+            // Never "cancel" then "after the point": the yield comes before the check.
+            assertThat(outcomes).containsExactlyInAnyOrder(
+                    List.of("cancel", "Cancelled at the point"), List.of("after the point", "cancel"));
         }
     }
 
@@ -250,34 +258,7 @@ class TrioSemanticsTest {
         @ParameterizedTest
         @EnumSource(Engine.class)
         void sleepZeroIsACheckpoint(Engine engine) throws Exception {
-            Set<List<String>> outcomes = new TreeSet<>(Comparator.comparing(List::toString));
-            Body program = () -> {
-                List<String> log = new ArrayList<>();
-                CancelScope.open(s -> Nursery.open(n -> {
-                    n.start("canceller", () -> {
-                        log.add("cancel");
-                        s.cancel();
-                    });
-                    try {
-                        Trellis.sleep(Duration.ZERO);
-                        log.add("after the sleep");
-                    } catch (Cancelled c) {
-                        log.add("Cancelled at the sleep");
-                        throw c;
-                    }
-                }));
-                synchronized (outcomes) {
-                    outcomes.add(log);
-                }
-            };
-            if (engine == Engine.REAL) {
-                RealRuntime.run(() -> { program.run(); return null; });
-                assertThat(outcomes).containsExactly(List.of("cancel", "Cancelled at the sleep"));
-            } else {
-                Sims.everySeed(200, "random", program);
-                assertThat(outcomes).containsExactlyInAnyOrder(
-                        List.of("cancel", "Cancelled at the sleep"), List.of("after the sleep", "cancel"));
-            }
+            aCancelMadeDuringTheYieldIsRaisedAt(engine, () -> Trellis.sleep(Duration.ZERO));
         }
 
         /** A ready task runs before a cancelled sleep raises (always on the real runtime, on some seeds in the simulator). */
