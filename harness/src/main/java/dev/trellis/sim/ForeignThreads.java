@@ -1,8 +1,8 @@
 package dev.trellis.sim;
 
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Membership is by identity and the set is only looked up, never iterated.
  */
 final class ForeignThreads {
-    private static final Set<Runnable> KNOWN = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /**
+     * Held weakly, so a foreign thread that ended is forgotten: a continuation is a method
+     * reference of its thread, whose equals and hashCode are identity's.
+     */
+    private static final Set<Runnable> KNOWN = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final ExecutorService CARRIERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "trellis-foreign-carrier-" + IDS.incrementAndGet());

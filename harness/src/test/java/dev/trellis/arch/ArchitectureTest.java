@@ -8,11 +8,14 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.constantpool.Utf8Entry;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTest {
     private static final Path CLASSES = Path.of("target/classes");
+    private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L(dev/trellis/[\\w/$]+)[;<]");
 
     @Test
     void theKernelDoesNotDependOnTheRuntimeItServes() throws IOException {
@@ -64,6 +68,12 @@ class ArchitectureTest {
                 for (PoolEntry e : model.constantPool()) {
                     if (e instanceof ClassEntry c) {
                         out.add(c.asInternalName());
+                    } else if (e instanceof Utf8Entry u) {
+                        // Types that appear only in a method's or field's descriptor or signature.
+                        Matcher m = TYPE_IN_DESCRIPTOR.matcher(u.stringValue());
+                        while (m.find()) {
+                            out.add(m.group(1));
+                        }
                     }
                 }
             }
