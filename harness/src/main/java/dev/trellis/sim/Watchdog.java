@@ -48,6 +48,9 @@ final class Watchdog {
             } catch (InterruptedException e) {
                 return;
             }
+            // Wall time decides only whether a step has run too long (the runaway limit is wall
+            // time by definition); the failed result is built from the trace as it stood when
+            // that step began, so what it says does not depend on when the watchdog looked.
             long now = System.nanoTime();
             for (Slot slot : SLOTS) {
                 check(slot, now);

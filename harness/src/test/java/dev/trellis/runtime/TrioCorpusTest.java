@@ -109,7 +109,7 @@ class TrioCorpusTest {
         b.append("  trio     ").append(e.trio()).append('\n');
         b.append("  trellis  ").append(trellis).append('\n');
         if (trellis != null) {
-            differences(e.trio(), trellis, b);
+            TrioProgram.differences(e.trio(), trellis, b);
         }
         if (harness != null) {
             b.append("  the simulator stopped the run: ").append(harness).append('\n');
@@ -121,20 +121,6 @@ class TrioCorpusTest {
         return b.toString();
     }
 
-    private static void differences(Outcome trio, Outcome trellis, StringBuilder b) {
-        if (!trio.marks().equals(trellis.marks())) {
-            b.append("  marks differ:  trio ").append(trio.marks()).append(", trellis ").append(trellis.marks()).append('\n');
-        }
-        if (!trio.caught().equals(trellis.caught())) {
-            b.append("  caught differ: trio ").append(trio.caught()).append(", trellis ").append(trellis.caught()).append('\n');
-        }
-        if (!trio.errors().equals(trellis.errors())) {
-            b.append("  errors differ: trio ").append(trio.errors()).append(", trellis ").append(trellis.errors()).append('\n');
-        }
-        if (trio.end() != trellis.end()) {
-            b.append("  end differs:   trio ").append(trio.end()).append(" µs, trellis ").append(trellis.end()).append(" µs\n");
-        }
-    }
 
     static List<Entry> corpus() {
         String only = System.getProperty(ONLY_PROPERTY);

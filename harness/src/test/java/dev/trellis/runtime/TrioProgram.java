@@ -177,4 +177,20 @@ final class TrioProgram {
         n.get("errors").forEach(m -> errors.add(m.asText()));
         return new Outcome(marks, caught, errors, n.get("end").asLong());
     }
+
+    /** Appends a line for each part of two outcomes that differs, trio's first. */
+    static void differences(Outcome trio, Outcome trellis, StringBuilder b) {
+        if (!trio.marks().equals(trellis.marks())) {
+            b.append("  marks differ:  trio ").append(trio.marks()).append(", trellis ").append(trellis.marks()).append('\n');
+        }
+        if (!trio.caught().equals(trellis.caught())) {
+            b.append("  caught differ: trio ").append(trio.caught()).append(", trellis ").append(trellis.caught()).append('\n');
+        }
+        if (!trio.errors().equals(trellis.errors())) {
+            b.append("  errors differ: trio ").append(trio.errors()).append(", trellis ").append(trellis.errors()).append('\n');
+        }
+        if (trio.end() != trellis.end()) {
+            b.append("  end differs:   trio ").append(trio.end()).append(" µs, trellis ").append(trellis.end()).append(" µs\n");
+        }
+    }
 }

@@ -91,7 +91,7 @@ class TrioProgramProperties {
         b.append("  trio     ").append(expected).append("   (TrioModel)\n");
         b.append("  trellis  ").append(actual[0]).append('\n');
         if (actual[0] != null) {
-            differences(expected, actual[0], b);
+            TrioProgram.differences(expected, actual[0], b);
             b.append("  no order of ready tasks gives Trellis's outcome in the model (").append(ORDERS_SEARCHED)
                     .append(" orders tried)\n");
         }
@@ -115,20 +115,6 @@ class TrioProgramProperties {
         return false;
     }
 
-    private static void differences(Outcome trio, Outcome trellis, StringBuilder b) {
-        if (!trio.marks().equals(trellis.marks())) {
-            b.append("  marks differ:  trio ").append(trio.marks()).append(", trellis ").append(trellis.marks()).append('\n');
-        }
-        if (!trio.caught().equals(trellis.caught())) {
-            b.append("  caught differ: trio ").append(trio.caught()).append(", trellis ").append(trellis.caught()).append('\n');
-        }
-        if (!trio.errors().equals(trellis.errors())) {
-            b.append("  errors differ: trio ").append(trio.errors()).append(", trellis ").append(trellis.errors()).append('\n');
-        }
-        if (trio.end() != trellis.end()) {
-            b.append("  end differs:   trio ").append(trio.end()).append(" µs, trellis ").append(trellis.end()).append(" µs\n");
-        }
-    }
 
     // ---- programs -----------------------------------------------------------------------------
 

@@ -260,7 +260,7 @@ public abstract class Kernel {
         // An ended task leaves its scope's residents (innermost stays: the listener reads it).
         Scope.moveResident(task, task.innermost, null);
         int how = failure == null ? 0
-                : cancellations.isCancellation(failure) || isCancellation(task, failure) ? 2
+                : cancellations.isCancellation(failure) || CancelInterrupts.caused(task, failure) ? 2
                 : failure instanceof ExecutionAborted ? 3 : 1;
         trace(TraceKind.END, task, how, 0, failure == null ? null : failure.getClass().getName());
         if (task.listener != null) {
@@ -288,7 +288,7 @@ public abstract class Kernel {
      */
     public void park(String reason, boolean cancellable) {
         Task task = current("park");
-        backInKernel(task);
+        CancelInterrupts.backInKernel(task);
         if (cancellable) {
             raiseIfCancelled(task);
         }
@@ -337,8 +337,7 @@ public abstract class Kernel {
             if (Thread.interrupted()) {
                 // Interrupts are the kernel's way to cancel a java.util.concurrent wait; one left
                 // over from such a wait would make every later park return at once.
-                task.interruptedFor = null;
-                task.cancelInterruptSent = false;
+                CancelInterrupts.spent(task);
             }
         } while (task.state == state);
     }
@@ -361,7 +360,7 @@ public abstract class Kernel {
      */
     public void yieldNow() {
         Task task = current("checkpoint");
-        backInKernel(task);
+        CancelInterrupts.backInKernel(task);
         checkNotAborting();
         if (!othersWaiting()) {
             trace(TraceKind.YIELD, task, 0, 0, null);
@@ -404,7 +403,7 @@ public abstract class Kernel {
      */
     public void checkpointIfCancelled() {
         Task task = current("checkpoint");
-        backInKernel(task);
+        CancelInterrupts.backInKernel(task);
         checkNotAborting();
         raiseIfCancelled(task);
     }
@@ -424,22 +423,6 @@ public abstract class Kernel {
         yieldNow();
         // Still cancelled unless another task shielded a scope of ours meanwhile.
         throwIfCancelled(task);
-    }
-
-    /**
-     * The task is back in the kernel, so a java.util.concurrent wait the kernel interrupted is
-     * over. If that interrupt was never used (the wait ignored it, or had already ended when it
-     * came), it is the kernel's to take back: left on the thread it would break a later wait that
-     * no cancellation reaches, one under a shield or after the scope has ended.
-     */
-    private static void backInKernel(Task task) {
-        if (task.interruptedFor == null) {
-            return;
-        }
-        task.interruptedFor = null;
-        if (Thread.interrupted()) {
-            task.cancelInterruptSent = false;
-        }
     }
 
     private void throwIfCancelled(Task task) {
@@ -474,9 +457,8 @@ public abstract class Kernel {
      * itself, or one after the scope has ended, stays what it is.
      */
     public Throwable asCancellation(Task task, Throwable failure) {
-        if (isCancellation(task, failure)) {
-            task.interruptedFor = null;
-            task.cancelInterruptSent = false;
+        if (CancelInterrupts.caused(task, failure)) {
+            CancelInterrupts.spent(task);
             Scope s = Scope.effectiveCancel(task.innermost);
             Error c = cancellations.create("cancelled by " + (s == null ? "a scope since exited" : s.toString())
                     + " while waiting in a java.util.concurrent wait, which the cancellation interrupted", PROOF);
@@ -503,7 +485,7 @@ public abstract class Kernel {
             checkpoint();
             return;
         }
-        backInKernel(task);
+        CancelInterrupts.backInKernel(task);
         raiseIfCancelled(task);
         Timers.Timer timer = timers.add(deadline, task, null);
         try {
@@ -553,7 +535,7 @@ public abstract class Kernel {
     /** Opens a scope inside the current task's innermost one and makes it the innermost. */
     public Scope enterScope(boolean shield) {
         Task task = current("CancelScope");
-        backInKernel(task);
+        CancelInterrupts.backInKernel(task);
         Scope s = new Scope(this, nextScopeId++, task.innermost);
         s.shield = shield;
         Scope.moveResident(task, s.parent, s);
@@ -565,7 +547,7 @@ public abstract class Kernel {
     /** Closes the current task's innermost scope, which must be {@code s}. */
     public void exitScope(Scope s, boolean absorbed) {
         Task task = current("CancelScope");
-        backInKernel(task);
+        CancelInterrupts.backInKernel(task);
         if (task.innermost != s) {
             throw new IllegalStateException("cancel scopes closed out of order: " + s + " is not the innermost of " + task);
         }
@@ -611,12 +593,6 @@ public abstract class Kernel {
         } else {
             deliverCancellations(moved);
         }
-    }
-
-    /** Whether {@code failure} of {@code task} is an interrupted wait that {@link #asCancellation} turns into a Cancelled. */
-    private static boolean isCancellation(Task task, Throwable failure) {
-        return failure instanceof InterruptedException && task.cancelInterruptSent
-                && Scope.effectiveCancel(task.innermost) != null;
     }
 
     /**
@@ -695,7 +671,7 @@ public abstract class Kernel {
             t.abort = null;
             abort.accept(cancellationOf(t));
         } else {
-            interruptIfBlockedOutside(t, cancelling);
+            CancelInterrupts.send(t, cancelling);
         }
     }
 
@@ -716,33 +692,8 @@ public abstract class Kernel {
      */
     protected final void interruptIfCancelled(Task task) {
         if (task.state != Task.State.DONE) {
-            interruptIfBlockedOutside(task, Scope.effectiveCancel(task.innermost));
+            CancelInterrupts.send(task, Scope.effectiveCancel(task.innermost));
         }
-    }
-
-    /**
-     * Interrupts {@code t} if it is parked in a java.util.concurrent wait (a queue, a lock, a
-     * condition), which only an interrupt reaches, under {@code cancelling}. An interruptible wait
-     * throws InterruptedException, which scopes and nurseries treat as the cancellation (see
-     * {@link #asCancellation}); a wait that ignores interrupts parks again and is not interrupted
-     * again for the same scope, and the simulator's deadlock report says so.
-     *
-     * <p>The kernel's state says the task is not in a kernel wait (the simulator knows it parked
-     * elsewhere; the real runtime only that it is off the carrier); the thread's own state says it
-     * is parked now, not queued to run, so no interrupt is left over for a later wait.
-     */
-    private static void interruptIfBlockedOutside(Task t, Scope cancelling) {
-        if (cancelling == null || t.interruptedFor == cancelling || t.thread == Thread.currentThread()
-                || (t.state != Task.State.PARKED_ELSEWHERE && t.state != Task.State.RUNNING)) {
-            return;
-        }
-        Thread.State parked = t.thread.getState();
-        if (parked != Thread.State.WAITING && parked != Thread.State.TIMED_WAITING) {
-            return;
-        }
-        t.interruptedFor = cancelling;
-        t.cancelInterruptSent = true;
-        t.thread.interrupt();
     }
 
     /** Moves a scope's deadline (ns, engine time); see {@link #setDeadline(Scope, long, boolean)}. */
