@@ -56,16 +56,16 @@ final class Execution extends Kernel {
 
     private record Arrival(Runnable continuation, String from) {}
 
-    Execution(Schedule schedule, Trace trace) {
+    /** {@code strategy} has begun this execution; {@code schedule} holds the spec it gave then. */
+    Execution(Schedule schedule, Strategy strategy, Trace trace) {
         super(Cancelled.KIND);
         this.schedule = schedule;
         this.seed = schedule.seed();
         this.trace = trace;
         this.config = schedule.config();
-        this.strategy = Strategies.parse(config.strategy());
+        this.strategy = strategy;
         this.maxTimeNanos = config.maxTime().toNanos();
         this.foreignGraceNanos = config.foreignGrace().toNanos();
-        strategy.begin(seed);
     }
 
     // ---- the kernel's engine hooks ----------------------------------------------------------
@@ -295,6 +295,7 @@ final class Execution extends Kernel {
             return false;
         }
         ready.add(task.id);
+        ready.last = task.id;
         int count = ready.size();
         int index;
         try {
@@ -326,6 +327,7 @@ final class Execution extends Kernel {
         }
         preselected = -1;
         int id = ready.idAt(index);
+        ready.last = id;
         ready.remove(id);
         Task task = tasks.get(id);
         task.setState(Task.State.RUNNING);

@@ -15,6 +15,16 @@ public final class ReadySet {
     private int[] tree = new int[2];
     private int top = 1;
     private int size;
+    /** See {@link #last()}; kept by the execution. */
+    int last = -1;
+
+    /**
+     * The task that took the step before this choice, or -1 before the first: it is among the
+     * ready ones when it only reached a schedule point, and choosing another then is a preemption.
+     */
+    public int last() {
+        return last;
+    }
 
     /** How many tasks are ready. */
     public int size() {

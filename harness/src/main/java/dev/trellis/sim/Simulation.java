@@ -55,7 +55,8 @@ public final class Simulation {
      * again, with the same trace hash. {@code Schedule.parse} reads the printed text.
      */
     public static Result run(Body body, Schedule schedule) {
-        return onDriver(done -> runOne(body, schedule, done, new Trace()));
+        Strategy strategy = Strategies.parse(schedule.strategy());
+        return onDriver(done -> runOne(body, schedule, strategy, done, new Trace()));
     }
 
     /** Replays the schedule {@code trace} recorded; the result's trace hash must equal the recorded one. */
@@ -68,6 +69,10 @@ public final class Simulation {
      * fails (a harness failure or the body's). If the system property {@value SimConfig#SEED_PROPERTY}
      * is set, runs only that seed; if {@value SimConfig#SCHEDULE_PROPERTY} is set, runs only that
      * schedule (with this config's invariants). Returns the failing result, or the last one.
+     *
+     * <p>One strategy object serves all the executions, so it may learn from the ones before
+     * (see {@link Strategy}); each result's schedule holds the spec that repeats that execution
+     * alone. A strategy that has covered its space stops the exploration early.
      */
     public static Exploration explore(Body body, long first, long count, SimConfig config) {
         String onlySchedule = System.getProperty(SimConfig.SCHEDULE_PROPERTY);
@@ -81,13 +86,14 @@ public final class Simulation {
         long n = only == null ? count : 1;
         long[] ran = new long[1];
         long[] steps = new long[1];
+        Strategy strategy = Strategies.parse(config.strategy());
         Result last = onDriver(done -> {
             Result r = null;
             // Only the last (or failing) result is returned, so executions share one trace buffer.
             Trace trace = new Trace();
-            for (long s = from; s < from + n; s++) {
+            for (long s = from; s < from + n && !strategy.exhausted(); s++) {
                 trace.clear();
-                r = runOne(body, new Schedule(s, config), done, trace);
+                r = runOne(body, new Schedule(s, config), strategy, done, trace);
                 ran[0]++;
                 steps[0] += r.steps();
                 if (!r.ok()) {
@@ -136,8 +142,16 @@ public final class Simulation {
         Result run(Consumer<Result> abandon);
     }
 
-    private static Result runOne(Body body, Schedule schedule, Consumer<Result> abandon, Trace trace) {
-        Execution ex = new Execution(schedule, trace);
+    /**
+     * Begins {@code strategy} on the schedule's seed and runs one execution; its schedule holds
+     * the spec the strategy gives for it, which repeats it alone.
+     */
+    private static Result runOne(Body body, Schedule base, Strategy strategy, Consumer<Result> abandon, Trace trace) {
+        strategy.begin(base.seed());
+        String spec = strategy.spec();
+        Schedule schedule = spec.equals(base.strategy()) ? base
+                : new Schedule(base.seed(), base.config().withStrategy(spec));
+        Execution ex = new Execution(schedule, strategy, trace);
         Watchdog.Slot slot = Watchdog.slot();
         slot.onRunaway = abandon;
         slot.execution = ex;

@@ -4,10 +4,23 @@ package dev.trellis.sim;
  * Decides which ready task runs next, and draws the values behind seeded faults. Given the same
  * seed and the same ready sets it must decide the same way: that is what makes a run replayable.
  * Only real choices reach it: a step with one ready task is taken without asking.
+ *
+ * <p>One instance serves every execution of an exploration ({@link Simulation#explore}), so a
+ * strategy may learn from the executions before: PCT learns how many steps they take, a bounded
+ * search moves on to its next schedule. After {@link #begin}, {@link #spec()} must name what this
+ * execution will do on its own, so that running that spec with the same seed repeats it.
  */
 public interface Strategy {
     /** A new execution begins with this seed. */
     void begin(long seed);
+
+    /**
+     * Whether the strategy has run every schedule it means to (a bounded exhaustive search that
+     * has covered its space); asked before each {@link #begin}. Most strategies never are.
+     */
+    default boolean exhausted() {
+        return false;
+    }
 
     /**
      * Picks the task to run: an index into {@code ready}, whose tasks are in ascending id order;
@@ -18,6 +31,9 @@ public interface Strategy {
     /** A value in [0, bound) for a data choice (a chunk size, a fault); bound is positive. */
     long draw(long bound);
 
-    /** The spec that recreates this strategy, as {@link Strategies#parse} reads it. */
+    /**
+     * The spec that recreates this strategy, as {@link Strategies#parse} reads it: after
+     * {@link #begin}, the one that repeats the current execution.
+     */
     String spec();
 }
