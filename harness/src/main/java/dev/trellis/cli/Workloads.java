@@ -36,7 +36,11 @@ final class Workloads {
                         () -> echo(StreamOptions.adversarial())),
                 new Workload("deadlines-1000", "1,000 clients, each under its own 10 s idle deadline; one in four "
                         + "hears a message first and moves its deadline on; every deadline fires in the end",
-                        () -> deadlines(1_000)));
+                        () -> deadlines(1_000)),
+                new Workload("sleepers-1000", "deadlines-1000 without its cancel scopes: each client sleeps "
+                        + "through its idle time instead, the control for what the scopes cost", () -> sleepers(1_000)),
+                new Workload("deadlines-10000", "deadlines-1000 with 10,000 clients: the cost per decision must not "
+                        + "grow with the number of scopes", () -> deadlines(10_000)));
     }
 
     /** How long a client of {@link #deadlines} may stay silent before its idle deadline fires. */
@@ -65,6 +69,29 @@ final class Workloads {
                     });
                     if (!idle.cancelledCaught()) {
                         throw new AssertionError("a silent client outlived its idle deadline");
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * {@link #deadlines} with no cancel scope: the same tasks, the same draws, the same timers,
+     * but each client sleeps out its idle time instead of being cancelled at its deadline. What
+     * {@code deadlines-1000} costs beyond this is what the cancel scopes cost.
+     */
+    static void sleepers(int clients) throws Exception {
+        Nursery.open(n -> {
+            for (int i = 0; i < clients; i++) {
+                n.start("client", () -> {
+                    Trellis.sleep(Duration.ofMillis(Trellis.random(1_000)));
+                    Event silent = new Event();
+                    if (Trellis.random(4) == 0) {
+                        Trellis.sleep(Duration.ofMillis(Trellis.random(IDLE.toMillis())));
+                    }
+                    Trellis.sleep(IDLE);
+                    if (silent.isSet()) {
+                        throw new AssertionError("nobody sets a client's event");
                     }
                 });
             }
