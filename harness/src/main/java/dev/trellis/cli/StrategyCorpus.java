@@ -127,7 +127,7 @@ public final class StrategyCorpus {
      * Depth 1: the server's farewell before the client's registration, one constraint. But the
      * server must first get through all its work ({@value #SERVER_STEPS} steps) while the client
      * takes two, so a random walk, which picks the client half the time, rarely gets there
-     * (about 11 in 1,000 executions); PCT needs only the server's priority above the client's.
+     * (9 in 1,000 executions, measured over 2,000 seeds); PCT needs only the server's priority above the client's.
      * The client, registered too late, waits for a farewell that never comes: a deadlock.
      */
     static void missedShutdown() throws Exception {
