@@ -21,9 +21,13 @@ import java.util.concurrent.Callable;
  * Measures the simulator: executions per second and scheduling decisions (steps) per second for
  * each workload, tracing on, invariants checked. Each workload is warmed up, then measured in
  * several timed rounds; the median round is reported.
+ *
+ * <p>With {@code --strategies} it measures the strategies instead: how many executions each
+ * needs to find each bug of the {@link StrategyCorpus} ({@link StrategyBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure simulator throughput (executions/s, decisions/s) and print a table.")
+        description = "Measure simulator throughput (executions/s, decisions/s) and print a table; with "
+                + "--strategies, how fast each strategy finds each bug of a corpus of known-depth programs.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
     File json;
@@ -34,8 +38,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per workload (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--only", paramLabel = "NAME", description = "Run only workloads whose name starts with NAME.")
+    @Option(names = "--only", paramLabel = "NAME", description = "Run only workloads (with --strategies: programs) "
+            + "whose name starts with NAME.")
     String only;
+
+    @Option(names = "--strategies", description = "Measure bug finding instead: each corpus program x each strategy "
+            + "x --blocks seed blocks.")
+    boolean strategies;
+
+    @Option(names = "--blocks", defaultValue = "20", description = "With --strategies: independent seed blocks per "
+            + "program and strategy (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--budget", defaultValue = "5000", description = "With --strategies: executions a block may run "
+            + "before it counts as a miss (default: ${DEFAULT-VALUE}).")
+    long budget;
+
+    @Option(names = "--specs", split = ",", paramLabel = "SPEC", description = "With --strategies: the strategies to "
+            + "compare (default: random,pct:1,pct:2,pct:3,pos,dfs:2); one this build does not know is shown as n/a.")
+    List<String> specs;
 
     @Option(names = "--strategy", defaultValue = "random", description = "Strategy spec (default: ${DEFAULT-VALUE}).")
     String strategy;
@@ -46,6 +67,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (strategies) {
+            return strategyBench();
+        }
         SimConfig config = SimConfig.defaults().withStrategy(strategy);
         List<Figures> results = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%-14s %16s %16s %14s %12s%n", "workload", "executions/s", "decisions/s",
@@ -78,6 +102,37 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static final String LOOPBACK = "loopback-echo";
+
+    private int strategyBench() throws Exception {
+        List<StrategyCorpus.Program> programs = new ArrayList<>();
+        List<StrategyCorpus.Program> candidates = new ArrayList<>(StrategyCorpus.bugs());
+        candidates.add(StrategyCorpus.lockedCounter());
+        for (StrategyCorpus.Program p : candidates) {
+            if (only != null && !p.name().startsWith(only)) {
+                continue;
+            }
+            if (p.slow() && only == null) {
+                System.out.println("skipping " + p.name() + " (slow: seconds per failure today); --only=" + p.name()
+                        + " runs it");
+                continue;
+            }
+            programs.add(p);
+        }
+        List<String> compared = specs == null ? StrategyBench.DEFAULT_SPECS : specs;
+        List<StrategyBench.Row> rows = new StrategyBench(blocks, budget, System.out).run(programs, compared);
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("jvm", Runtime.version().toString());
+            doc.put("cores", Runtime.getRuntime().availableProcessors());
+            doc.put("blocks", blocks);
+            doc.put("budget", budget);
+            doc.put("blockStride", StrategyBench.BLOCK_STRIDE);
+            doc.put("rows", rows);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, doc);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
 
     private Figures measureLoopback() throws Exception {
         LoopbackEcho.run(100, 100);   // warm-up

@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--strategy", defaultValue = "random",
-            description = "Scheduling strategy: random, pct:D or pct:D:K (default: ${DEFAULT-VALUE}).")
+            description = "Scheduling strategy: random, pos, pct:D or pct:D:K (default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Override

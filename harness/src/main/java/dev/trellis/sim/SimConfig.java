@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * How to run simulated executions: an immutable value whose {@code withX} methods return copies.
  *
- * @param strategy      the scheduling strategy's spec, the one place it is set: {@code random},
+ * @param strategy      the scheduling strategy's spec, the one place it is set: {@code random}, {@code pos},
  *                      {@code pct:D}, {@code pct:D:K}, {@code choices:...}, {@code replay:...}
  *                      (see {@link Strategies})
  * @param maxSteps      steps before an execution fails with {@link SimulationFailure.LimitExceeded}

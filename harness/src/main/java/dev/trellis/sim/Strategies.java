@@ -9,6 +9,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code random}: a uniform random walk;</li>
  *   <li>{@code pct:D} or {@code pct:D:K}: PCT for bugs of depth D over about K steps;</li>
+ *   <li>{@code pos}: partial order sampling, {@link Pos};</li>
  *   <li>{@code choices:1,0,2}: a {@link ChoiceList};</li>
  *   <li>{@code replay:3,1,2/17,4}: a {@link Replay} of the task ids picked, then the values drawn.</li>
  * </ul>
@@ -24,6 +25,9 @@ public final class Strategies {
         try {
             if (s.equals("random")) {
                 return new RandomWalk();
+            }
+            if (s.equals(Pos.SPEC)) {
+                return new Pos();
             }
             if (s.startsWith("choices:")) {
                 return new ChoiceList(numbers(s.substring("choices:".length())).stream().map(Long::intValue).toList());
@@ -46,7 +50,7 @@ public final class Strategies {
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
-        throw new IllegalArgumentException("unknown strategy [" + spec + "]: expected 'random', 'pct:D' "
+        throw new IllegalArgumentException("unknown strategy [" + spec + "]: expected 'random', 'pos', 'pct:D' "
                 + "(D = bug depth, 1 or more), 'pct:D:K' (K = expected steps per execution), "
                 + "'choices:N,N,...' or 'replay:IDS/DRAWS'");
     }

@@ -76,4 +76,29 @@ class CliTest {
         assertThat(w.get("decisionsPerSecond").asDouble()).isPositive();
         assertThat(w.get("decisionsPerExecution").asDouble()).isEqualTo(44.0);
     }
+
+    @Test
+    void benchStrategiesReportsEachProgramAndStrategyAndAnUnknownSpecAsNotAvailable(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("strategies.json");
+        String out = run("bench", "--strategies", "--only", "lost-update", "--blocks", "2", "--budget", "40",
+                "--specs", "random,pct:1,no-such-strategy", "--json", json.toString());
+        assertThat(out).contains("lost-update").contains("no-such-strategy").contains("n/a");
+        JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("rows");
+        assertThat(rows).hasSize(3);
+        JsonNode random = rows.get(0);
+        assertThat(random.get("strategy").asText()).isEqualTo("random");
+        assertThat(random.get("depth").asInt()).isEqualTo(2);
+        assertThat(random.get("found").asInt()).isEqualTo(2);
+        assertThat(random.get("medianExecutions").asDouble()).isPositive();
+        assertThat(random.get("steps").asLong()).isPositive();
+        // One change point fewer than the depth needs: never found, so no median and no worst.
+        JsonNode pct1 = rows.get(1);
+        assertThat(pct1.get("found").asInt()).isZero();
+        assertThat(pct1.has("medianExecutions")).isFalse();
+        assertThat(pct1.has("worstExecutions")).isFalse();
+        assertThat(pct1.get("pctBound")).isNull();
+        JsonNode unknown = rows.get(2);
+        assertThat(unknown.get("available").asBoolean()).isFalse();
+        assertThat(unknown.has("found")).isFalse();
+    }
 }

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.fail;
 /** The product: one seed, one trace. Checked in one JVM, across two JVMs, and through replay. */
 class DeterminismTest {
     private static final int SEEDS = 50;
-    private static final String[] STRATEGIES = {"random", "pct:3:100"};
+    private static final String[] STRATEGIES = {"random", "pct:3:100", "pos"};
 
     /** Lines of "program strategy seed hash", the same in every JVM. */
     static List<String> fingerprints() {
