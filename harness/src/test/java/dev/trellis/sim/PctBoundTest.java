@@ -15,9 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Seeds are fixed and runs deterministic, so each test passes or fails the same way every time;
  * the 99.9 % is the chance that a correct PCT passes with the seeds chosen, taken when the test was
  * written. Each program gets enough seeds that the bound alone expects about 40 hits: the
- * threshold is then about 22, so a PCT that reaches only a fraction of the bound (the fixed
- * K = 1,000 PCT this replaced hit these programs 50 to 100 times less often) fails, while one
- * that meets it passes with room. The three explorations take about 2 s together.
+ * threshold is then about 22, so a PCT that reaches only a fraction of the bound fails, while
+ * one that meets it passes with room. The fixed K = 1,000 PCT this replaced hit the depth-2
+ * program 70 times less often (10 in 20,000 executions) and the depth-3 one never in 20,000, and
+ * failed both. Depth 1 draws no change point, so K never mattered there; that test fails instead
+ * if tasks born mid-execution rank below the others. The tests take about 3 s together.
  */
 class PctBoundTest {
     private static final double ALPHA = 0.001;
