@@ -3,6 +3,7 @@ package dev.trellis.cli;
 import dev.trellis.apps.Programs;
 import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Trellis;
+import dev.trellis.sim.Pct;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
@@ -36,7 +37,9 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--strategy", defaultValue = "random",
-            description = "Scheduling strategy: random, pos, pct:D or pct:D:K (default: ${DEFAULT-VALUE}).")
+            description = "Scheduling strategy: random, pos, pct:D (PCT for bugs of depth D; one run draws its change "
+                    + "points over " + Pct.FIRST_CHOICES + " choices) or pct:D:K (over K choices) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Override

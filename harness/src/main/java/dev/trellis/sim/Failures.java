@@ -5,6 +5,7 @@ import dev.trellis.runtime.spi.Task;
 import dev.trellis.trace.Trace;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** Builds the failure messages: what broke, where, then the replay footer. */
 final class Failures {
@@ -127,7 +128,9 @@ final class Failures {
     static String footer(Schedule s, long steps, long now, String hash) {
         String arg = s.replayArgument(SCHEDULE_DIR, hash);
         // A test that explores seeds runs this config; only the seed-driven strategies come from it.
-        boolean seedDriven = !s.strategy().startsWith("choices:") && !s.strategy().startsWith("replay:");
+        // Not PCT's: a pct:D exploration names the K it learnt, which one seed run alone cannot learn.
+        boolean seedDriven = !s.strategy().startsWith("choices:") && !s.strategy().startsWith("replay:")
+                && !s.strategy().startsWith("pct:");
         String rerun = seedDriven
                 ? "or rerun the test with -D" + SimConfig.SEED_PROPERTY + "=" + s.seed() + " (a test that explores seeds)"
                 : "or rerun the test with -D" + SimConfig.SCHEDULE_PROPERTY + "='" + arg + "' (a test that explores seeds)";
@@ -142,6 +145,31 @@ final class Failures {
                              %s
                 --------------------------------------------------------------------
                 """, s.seed(), abbreviate(s.strategy()), steps, now, hash, arg, rerun);
+    }
+
+    /**
+     * {@code f} again, of the same kind, with rows in its footer saying how many executions of an
+     * exploration ran to find it and, for PCT, the bound they were drawn under.
+     */
+    static SimulationFailure explored(SimulationFailure f, long executions, Optional<Confidence> confidence) {
+        StringBuilder rows = new StringBuilder(String.format(Locale.ROOT, "  explored   %d execution%s, stopped at "
+                + "this one, the first to fail\n", executions, executions == 1 ? "" : "s"));
+        confidence.ifPresent(c -> rows.append(String.format(Locale.ROOT, "  pct bound  depth %d, n = %d choices, "
+                + "k = %d tasks%s: each execution finds a given depth-%d bug with p >= 1/%.0f\n", c.depth(), c.choices(),
+                c.tasks(), c.range() == c.choices() ? "" : ", K = " + c.range(), c.depth(), c.expectedExecutions())));
+        String m = f.getMessage();
+        int at = m.lastIndexOf("\n  replay     ");
+        String message = at < 0 ? m + rows : m.substring(0, at + 1) + rows + m.substring(at + 1);
+        String h = f.headline();
+        return switch (f) {
+            case SimulationFailure.Deadlock d -> new SimulationFailure.Deadlock(h, message);
+            case SimulationFailure.Runaway r -> new SimulationFailure.Runaway(h, message);
+            case SimulationFailure.UncontrolledBlocking u -> new SimulationFailure.UncontrolledBlocking(h, message);
+            case SimulationFailure.LimitExceeded l -> new SimulationFailure.LimitExceeded(h, message);
+            case SimulationFailure.Nondeterminism n -> new SimulationFailure.Nondeterminism(h, message);
+            case SimulationFailure.InvariantViolated i -> new SimulationFailure.InvariantViolated(h, message);
+            case SimulationFailure.BodyFailed b -> new SimulationFailure.BodyFailed(h, message, b.getCause());
+        };
     }
 
     private static String abbreviate(String spec) {

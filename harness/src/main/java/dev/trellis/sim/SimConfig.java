@@ -12,7 +12,9 @@ import java.util.List;
  *
  * @param strategy      the scheduling strategy's spec, the one place it is set: {@code random}, {@code pos},
  *                      {@code pct:D}, {@code pct:D:K}, {@code choices:...}, {@code replay:...}
- *                      (see {@link Strategies})
+ *                      (see {@link Strategies}); kept as written, so {@code pct:D} stays
+ *                      {@code pct:D}, a PCT that learns K as it explores, while each result's
+ *                      schedule names the K its execution drew over ({@code pct:3:37})
  * @param maxSteps      steps before an execution fails with {@link SimulationFailure.LimitExceeded}
  * @param maxTime       virtual time before an execution fails the same way
  * @param runawayLimit  wall time a task may run without a checkpoint before it is a runaway

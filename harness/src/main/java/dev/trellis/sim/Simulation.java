@@ -4,6 +4,8 @@ import dev.trellis.runtime.Body;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.trace.Trace;
 
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,14 +74,15 @@ public final class Simulation {
      *
      * <p>One strategy object serves all the executions, so it may learn from the ones before
      * (see {@link Strategy}); each result's schedule holds the spec that repeats that execution
-     * alone. A strategy that has covered its space stops the exploration early.
+     * alone. A strategy that has covered its space stops the exploration early. With PCT the
+     * result says what the executions promise about bugs they did not find ({@link Confidence}).
      */
     public static Exploration explore(Body body, long first, long count, SimConfig config) {
         String onlySchedule = System.getProperty(SimConfig.SCHEDULE_PROPERTY);
         if (onlySchedule != null && !onlySchedule.isBlank()) {
             Schedule s = Schedule.parse(onlySchedule);
             Result r = run(body, new Schedule(s.seed(), s.config().withInvariants(config.invariants())));
-            return new Exploration(1, r.steps(), r);
+            return new Exploration(1, r.steps(), r);   // a fixed schedule: nothing was explored
         }
         String only = System.getProperty(SimConfig.SEED_PROPERTY);
         long from = only == null ? first : Long.parseLong(only.trim());
@@ -102,21 +105,67 @@ public final class Simulation {
             }
             return r;
         });
-        return new Exploration(ran[0], steps[0], last);
+        Optional<Confidence> confidence = strategy instanceof Pct pct ? pct.confidence() : Optional.empty();
+        return new Exploration(ran[0], steps[0], last, confidence);
     }
 
-    /** What {@link #explore} did: how many executions, how many steps in all, and the last (or failing) result. */
-    public record Exploration(long executions, long totalSteps, Result last) {
+    /**
+     * What {@link #explore} did: how many executions, how many steps in all, the last (or failing)
+     * result, and, for PCT, what the executions promise about the bugs they did not find (see
+     * {@link Confidence}). {@link #summary()} says it in words; a failure thrown by
+     * {@link #orThrow()} says after how many executions it was found.
+     */
+    public record Exploration(long executions, long totalSteps, Result last, Optional<Confidence> confidence) {
+        public Exploration {
+            Objects.requireNonNull(confidence, "confidence");
+        }
+
+        /** An exploration whose strategy makes no promise. */
+        public Exploration(long executions, long totalSteps, Result last) {
+            this(executions, totalSteps, last, Optional.empty());
+        }
+
         public boolean ok() {
             return last == null || last.ok();
         }
 
-        /** Throws the failing execution's failure, as {@link Result#orThrow} does. */
+        /**
+         * Throws the failing execution's failure, as {@link Result#orThrow} does, with a line
+         * saying how many executions ran before it was found, and PCT's bound if there is one.
+         */
         public Exploration orThrow() {
             if (last != null) {
-                last.orThrow();
+                try {
+                    last.orThrow();
+                } catch (SimulationFailure f) {
+                    throw Failures.explored(f, executions, confidence);
+                }
             }
             return this;
+        }
+
+        /**
+         * For people: how many executions and steps, whether one failed, and for PCT the bound
+         * and, when none failed, the chance that a bug of its depth was missed
+         * ({@link Confidence#summary()}).
+         */
+        public String summary() {
+            StringBuilder sb = new StringBuilder("Explored ").append(executions)
+                    .append(executions == 1 ? " execution (" : " executions (").append(totalSteps).append(" steps)");
+            if (ok()) {
+                sb.append(", no failure.");
+            } else {
+                sb.append("; the last failed: ").append(last.failure() != null ? last.failure().headline()
+                        : "the body threw " + last.bodyFailure()).append(" (").append(last.schedule().text()).append(").");
+            }
+            // After a failure, what a miss would have cost no longer matters; the bound still does.
+            confidence.ifPresent(c -> sb.append('\n').append(ok() ? c.summary() : c.bound()));
+            return sb.toString();
+        }
+
+        @Override
+        public String toString() {
+            return summary();
         }
     }
 

@@ -8,16 +8,16 @@ import java.util.List;
  * a spec printed in a failure always parses back to the strategy that ran:
  * <ul>
  *   <li>{@code random}: a uniform random walk;</li>
- *   <li>{@code pct:D} or {@code pct:D:K}: PCT for bugs of depth D over about K steps;</li>
+ *   <li>{@code pct:D}: {@link Pct} for bugs of depth D (3 if {@code pct} alone), which learns
+ *       how many choices an execution offers from the executions of the exploration before;</li>
+ *   <li>{@code pct:D:K}: PCT with its change points over K choices in every execution (what
+ *       a {@code pct:D} execution's result names, so that it replays alone);</li>
  *   <li>{@code pos}: partial order sampling, {@link Pos};</li>
  *   <li>{@code choices:1,0,2}: a {@link ChoiceList};</li>
  *   <li>{@code replay:3,1,2/17,4}: a {@link Replay} of the task ids picked, then the values drawn.</li>
  * </ul>
  */
 public final class Strategies {
-    /** Expected steps per execution for PCT when the spec does not say. */
-    public static final long DEFAULT_PCT_STEPS = 1_000;
-
     private Strategies() {}
 
     public static Strategy parse(String spec) {
@@ -42,16 +42,19 @@ public final class Strategies {
             if (s.equals("pct") || s.startsWith("pct:")) {
                 String[] parts = s.split(":");
                 int depth = parts.length > 1 ? Integer.parseInt(parts[1]) : 3;
-                long steps = parts.length > 2 ? Long.parseLong(parts[2]) : DEFAULT_PCT_STEPS;
-                if (parts.length <= 3) {
-                    return new Pct(depth, steps);
+                if (parts.length <= 2) {
+                    return Pct.adaptive(depth);
+                }
+                if (parts.length == 3) {
+                    return Pct.fixed(depth, Long.parseLong(parts[2]));
                 }
             }
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
         throw new IllegalArgumentException("unknown strategy [" + spec + "]: expected 'random', 'pos', 'pct:D' "
-                + "(D = bug depth, 1 or more), 'pct:D:K' (K = expected steps per execution), "
+                + "(D = bug depth, 1 or more; learns the choices per execution), 'pct:D:K' (K = choices per "
+                + "execution the change points are drawn over), "
                 + "'choices:N,N,...' or 'replay:IDS/DRAWS'");
     }
 

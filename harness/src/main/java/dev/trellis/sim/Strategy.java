@@ -6,7 +6,7 @@ package dev.trellis.sim;
  * Only real choices reach it: a step with one ready task is taken without asking.
  *
  * <p>One instance serves every execution of an exploration ({@link Simulation#explore}), so a
- * strategy may learn from the executions before: PCT learns how many steps they take, a bounded
+ * strategy may learn from the executions before: PCT learns how many choices they offer, a bounded
  * search moves on to its next schedule. After {@link #begin}, {@link #spec()} must name what this
  * execution will do on its own, so that running that spec with the same seed repeats it.
  */
