@@ -127,7 +127,9 @@ final class Failures {
     static String footer(Schedule s, long steps, long now, String hash) {
         String arg = s.replayArgument(SCHEDULE_DIR, hash);
         // A test that explores seeds runs this config; only the seed-driven strategies come from it.
-        boolean seedDriven = !s.strategy().startsWith("choices:") && !s.strategy().startsWith("replay:");
+        // A search's execution depends on the ones before it, so it reruns only by its own spec.
+        boolean seedDriven = !s.strategy().startsWith("choices:") && !s.strategy().startsWith("replay:")
+                && !s.strategy().startsWith("dfs:");
         String rerun = seedDriven
                 ? "or rerun the test with -D" + SimConfig.SEED_PROPERTY + "=" + s.seed() + " (a test that explores seeds)"
                 : "or rerun the test with -D" + SimConfig.SCHEDULE_PROPERTY + "='" + arg + "' (a test that explores seeds)";

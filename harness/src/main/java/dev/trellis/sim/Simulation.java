@@ -86,6 +86,7 @@ public final class Simulation {
         long n = only == null ? count : 1;
         long[] ran = new long[1];
         long[] steps = new long[1];
+        boolean[] exhausted = new boolean[1];
         Strategy strategy = Strategies.parse(config.strategy());
         Result last = onDriver(done -> {
             Result r = null;
@@ -100,13 +101,42 @@ public final class Simulation {
                     break;
                 }
             }
+            exhausted[0] = (r == null || r.ok()) && strategy.exhausted();
             return r;
         });
-        return new Exploration(ran[0], steps[0], last);
+        return new Exploration(ran[0], steps[0], last, exhausted[0]);
     }
 
-    /** What {@link #explore} did: how many executions, how many steps in all, and the last (or failing) result. */
-    public record Exploration(long executions, long totalSteps, Result last) {
+    /**
+     * What {@link #explore} did: how many executions, how many steps in all, the last (or failing)
+     * result, and whether the strategy ran every schedule it meant to without a failure (a
+     * {@code dfs:P} search that finished; never a strategy that samples).
+     */
+    public record Exploration(long executions, long totalSteps, Result last, boolean exhausted) {
+        /** An exploration that did not exhaust its strategy. */
+        public Exploration(long executions, long totalSteps, Result last) {
+            this(executions, totalSteps, last, false);
+        }
+
+        /**
+         * How it ended, in one line: "all 6 schedules with ≤ 2 preemptions explored, no failure",
+         * or that a search stopped at the exploration's limit before it was exhausted.
+         */
+        public String summary() {
+            if (!ok()) {
+                return "execution " + executions + " failed: "
+                        + (last.failure() != null ? last.failure().headline() : "the body threw " + last.bodyFailure());
+            }
+            String space = last == null ? null : Dfs.space(last.strategy());
+            if (exhausted) {
+                return "all " + executions + " schedule" + (executions == 1 ? "" : "s") + (space == null ? "" : " " + space)
+                        + " explored, no failure";
+            }
+            return executions + " execution" + (executions == 1 ? "" : "s") + ", no failure"
+                    + (space == null ? "" : "; the search was not exhausted: it stopped at the exploration's limit "
+                            + "before every schedule " + space + " had run");
+        }
+
         public boolean ok() {
             return last == null || last.ok();
         }

@@ -9,6 +9,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code random}: a uniform random walk;</li>
  *   <li>{@code pct:D} or {@code pct:D:K}: PCT for bugs of depth D over about K steps;</li>
+ *   <li>{@code dfs:P}: every schedule with at most P preemptions, fewest first ({@link Dfs}); its
+ *       executions print as {@code dfs:P:#I:data=SEED:STEP=TASK,...}, each of which runs alone;</li>
  *   <li>{@code choices:1,0,2}: a {@link ChoiceList};</li>
  *   <li>{@code replay:3,1,2/17,4}: a {@link Replay} of the task ids picked, then the values drawn.</li>
  * </ul>
@@ -34,6 +36,9 @@ public final class Strategies {
                 if (slash >= 0) {
                     return new Replay(array(numbers(body.substring(0, slash))), array(numbers(body.substring(slash + 1))));
                 }
+            }
+            if (s.startsWith("dfs:")) {
+                return Dfs.parse(s);
             }
             if (s.equals("pct") || s.startsWith("pct:")) {
                 String[] parts = s.split(":");
