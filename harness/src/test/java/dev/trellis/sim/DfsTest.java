@@ -308,6 +308,22 @@ class DfsTest {
         }
 
         @Test
+        void searchesOfTheWorkbenchProgramsRepeatAndReplay() {
+            // Channels, timers, cancellation, failures, streams with drawn chunk sizes.
+            for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
+                for (long k : new long[] {7, 40}) {
+                    Simulation.Exploration e = Simulation.explore(p.getValue(), 0, k, dfs(2));
+                    assertThat(e.ok()).as("%s: %s", p.getKey(), e.summary()).isTrue();
+                    Result last = e.last();
+                    assertThat(Simulation.explore(p.getValue(), 0, k, dfs(2)).last().traceHash()).as(p.getKey())
+                            .isEqualTo(last.traceHash());
+                    Result alone = Simulation.run(p.getValue(), Schedule.parse(last.schedule().text()));
+                    assertThat(alone.traceHash()).as("%s: %s", p.getKey(), last.schedule()).isEqualTo(last.traceHash());
+                }
+            }
+        }
+
+        @Test
         void twoSearchesRunTheSameSchedulesInTheSameOrder() {
             int[] steps = {2, 2, 2};
             List<String> first = search(2, 0, steps);
