@@ -128,9 +128,10 @@ final class Failures {
     static String footer(Schedule s, long steps, long now, String hash) {
         String arg = s.replayArgument(SCHEDULE_DIR, hash);
         // A test that explores seeds runs this config; only the seed-driven strategies come from it.
-        // Not PCT's: a pct:D exploration names the K it learnt, which one seed run alone cannot learn.
+        // Not PCT's: a pct:D exploration names the K it learnt, which one seed run alone cannot
+        // learn; not a search's, whose execution depends on the ones before: both rerun by spec.
         boolean seedDriven = !s.strategy().startsWith("choices:") && !s.strategy().startsWith("replay:")
-                && !s.strategy().startsWith("pct:");
+                && !s.strategy().startsWith("pct:") && !s.strategy().startsWith("dfs:");
         String rerun = seedDriven
                 ? "or rerun the test with -D" + SimConfig.SEED_PROPERTY + "=" + s.seed() + " (a test that explores seeds)"
                 : "or rerun the test with -D" + SimConfig.SCHEDULE_PROPERTY + "='" + arg + "' (a test that explores seeds)";

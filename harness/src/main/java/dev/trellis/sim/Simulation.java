@@ -89,6 +89,7 @@ public final class Simulation {
         long n = only == null ? count : 1;
         long[] ran = new long[1];
         long[] steps = new long[1];
+        boolean[] exhausted = new boolean[1];
         Strategy strategy = Strategies.parse(config.strategy());
         Result last = onDriver(done -> {
             Result r = null;
@@ -103,26 +104,30 @@ public final class Simulation {
                     break;
                 }
             }
+            exhausted[0] = (r == null || r.ok()) && strategy.exhausted();
             return r;
         });
         Optional<Confidence> confidence = strategy instanceof Pct pct ? pct.confidence() : Optional.empty();
-        return new Exploration(ran[0], steps[0], last, confidence);
+        return new Exploration(ran[0], steps[0], last, exhausted[0], confidence);
     }
 
     /**
      * What {@link #explore} did: how many executions, how many steps in all, the last (or failing)
-     * result, and, for PCT, what the executions promise about the bugs they did not find (see
-     * {@link Confidence}). {@link #summary()} says it in words; a failure thrown by
-     * {@link #orThrow()} says after how many executions it was found.
+     * result, whether the strategy ran every schedule it meant to without a failure (a
+     * {@code dfs:P} search that finished; never a strategy that samples), and, for PCT, what the
+     * executions promise about the bugs they did not find (see {@link Confidence}).
+     * {@link #summary()} says it in words; a failure thrown by {@link #orThrow()} says after how
+     * many executions it was found.
      */
-    public record Exploration(long executions, long totalSteps, Result last, Optional<Confidence> confidence) {
+    public record Exploration(long executions, long totalSteps, Result last, boolean exhausted,
+                              Optional<Confidence> confidence) {
         public Exploration {
             Objects.requireNonNull(confidence, "confidence");
         }
 
-        /** An exploration whose strategy makes no promise. */
+        /** An exploration whose strategy neither covered its space nor makes a promise. */
         public Exploration(long executions, long totalSteps, Result last) {
-            this(executions, totalSteps, last, Optional.empty());
+            this(executions, totalSteps, last, false, Optional.empty());
         }
 
         public boolean ok() {
@@ -145,18 +150,28 @@ public final class Simulation {
         }
 
         /**
-         * For people: how many executions and steps, whether one failed, and for PCT the bound
-         * and, when none failed, the chance that a bug of its depth was missed
-         * ({@link Confidence#summary()}).
+         * For people, the first line: "all 6 schedules with ≤ 2 preemptions explored, no
+         * failure", "500 executions, no failure" (with, for a search, that it stopped at the
+         * exploration's limit before it was exhausted), or "execution 37 failed: ..." with the
+         * schedule that repeats it. Then, for PCT, the bound and, when none failed, the chance
+         * that a bug of its depth was missed ({@link Confidence#summary()}).
          */
         public String summary() {
-            StringBuilder sb = new StringBuilder("Explored ").append(executions)
-                    .append(executions == 1 ? " execution (" : " executions (").append(totalSteps).append(" steps)");
-            if (ok()) {
-                sb.append(", no failure.");
+            StringBuilder sb = new StringBuilder();
+            String space = last == null ? null : Dfs.space(last.strategy());
+            if (!ok()) {
+                sb.append("execution ").append(executions).append(" failed: ")
+                        .append(last.failure() != null ? last.failure().headline() : "the body threw " + last.bodyFailure())
+                        .append(" (").append(last.schedule().text()).append(')');
+            } else if (exhausted) {
+                sb.append("all ").append(executions).append(executions == 1 ? " schedule" : " schedules")
+                        .append(space == null ? "" : " " + space).append(" explored, no failure");
             } else {
-                sb.append("; the last failed: ").append(last.failure() != null ? last.failure().headline()
-                        : "the body threw " + last.bodyFailure()).append(" (").append(last.schedule().text()).append(").");
+                sb.append(executions).append(executions == 1 ? " execution" : " executions").append(", no failure");
+                if (space != null) {
+                    sb.append("; the search was not exhausted: it stopped at the exploration's limit before every "
+                            + "schedule ").append(space).append(" had run");
+                }
             }
             // After a failure, what a miss would have cost no longer matters; the bound still does.
             confidence.ifPresent(c -> sb.append('\n').append(ok() ? c.summary() : c.bound()));

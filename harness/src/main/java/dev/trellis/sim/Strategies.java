@@ -13,6 +13,8 @@ import java.util.List;
  *   <li>{@code pct:D:K}: PCT with its change points over K choices in every execution (what
  *       a {@code pct:D} execution's result names, so that it replays alone);</li>
  *   <li>{@code pos}: partial order sampling, {@link Pos};</li>
+ *   <li>{@code dfs:P}: every schedule with at most P preemptions, fewest first ({@link Dfs}); its
+ *       executions print as {@code dfs:P:#I:data=SEED:STEP=TASK,...}, each of which runs alone;</li>
  *   <li>{@code choices:1,0,2}: a {@link ChoiceList};</li>
  *   <li>{@code replay:3,1,2/17,4}: a {@link Replay} of the task ids picked, then the values drawn.</li>
  * </ul>
@@ -38,6 +40,9 @@ public final class Strategies {
                 if (slash >= 0) {
                     return new Replay(array(numbers(body.substring(0, slash))), array(numbers(body.substring(slash + 1))));
                 }
+            }
+            if (s.startsWith("dfs:")) {
+                return Dfs.parse(s);
             }
             if (s.equals("pct") || s.startsWith("pct:")) {
                 String[] parts = s.split(":");

@@ -99,6 +99,18 @@ class ReadmeExampleTest {
         assertThat(alone.traceHashHex()).isEqualTo(failed.traceHashHex());
     }
 
+    /** What README.md says of {@code dfs:P} on this example. */
+    @Test
+    void dfsOneFailsTheOverdraftAtItsThirdScheduleTheFirstWithAPreemption() {
+        assumeExploreRunsEverySeed();
+        var none = Simulation.explore(ReadmeExampleTest::twoWithdrawals, 0, 100, SimConfig.defaults().withStrategy("dfs:0"));
+        assertThat(none.summary()).isEqualTo("all 2 schedules with ≤ 0 preemptions explored, no failure");
+        var one = Simulation.explore(ReadmeExampleTest::twoWithdrawals, 0, 100, SimConfig.defaults().withStrategy("dfs:1"));
+        assertThat(one.executions()).isEqualTo(3);
+        assertThat(one.last().bodyFailure()).hasMessage("overdrawn: balance -60");
+        assertThat(one.last().strategy()).isEqualTo("dfs:1:#2:data=0:2=2");
+    }
+
     @Test
     void onlySomeSchedulesOverdraw() {
         int overdrawn = 0;
