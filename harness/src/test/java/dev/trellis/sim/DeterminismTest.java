@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.fail;
 class DeterminismTest {
     private static final int SEEDS = 50;
     private static final String[] STRATEGIES = {"random", "pct:3:100", "pos"};
+    /** Strategies that learn from the executions before (PCT's K) or walk a space (a search). */
+    private static final String[] EXPLORERS = {"pct:3", "dfs:2"};
 
     /** Lines of "program strategy seed hash", the same in every JVM. */
     static List<String> fingerprints() {
@@ -33,6 +35,13 @@ class DeterminismTest {
                     assertThat(r.failure()).isNull();
                     out.add(p.getKey() + " " + strategy + " " + seed + " " + r.traceHashHex() + " " + r.steps());
                 }
+            }
+            for (String strategy : EXPLORERS) {
+                // The last execution of an exploration depends on every one before it.
+                Simulation.Exploration e = Simulation.explore(p.getValue(), 0, SEEDS, SimConfig.defaults().withStrategy(strategy));
+                assertThat(e.ok()).as(e.summary()).isTrue();
+                out.add(p.getKey() + " " + strategy + " x" + e.executions() + " " + e.last().strategy() + " "
+                        + e.last().traceHashHex() + " " + e.totalSteps());
             }
         }
         return out;
