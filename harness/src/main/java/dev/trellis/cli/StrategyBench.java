@@ -31,19 +31,26 @@ final class StrategyBench {
      * One program × strategy. Null fields are left out of the JSON; a strategy that does not
      * parse has {@code available} false and nothing measured.
      *
-     * @param steps              n: mean steps per execution over every row of the program, rounded up
+     * @param tasks              k: the most tasks ready at one choice of an execution, as PCT
+     *                           measured it (the program's own count when no PCT row ran)
+     * @param steps              n: the most choices (steps with two or more tasks ready) one
+     *                           execution offered, as PCT measured it over the program's rows
      * @param found              blocks whose exploration ended with the program's bug
      * @param otherFailures      blocks that ended with a different failure (a harness or corpus fault)
      * @param medianExecutions   executions to the first failure, median over all blocks, a block
      *                           that missed counting as more than the budget; null if half missed
      * @param worstExecutions    the most any block needed; null if some block missed
-     * @param pctBound           for pct:D with D = the program's depth: n·k^(d−1), the expected
-     *                           executions PCT's guarantee promises at most
+     * @param exhaustedAfter     for a bounded search: the schedules it ran when it covered its
+     *                           space with no failure (the same in every block), else null
+     * @param pctBound           for pct:D with D = the program's depth: k·n^(d−1), the expected
+     *                           executions PCT's guarantee promises at most (1/p, Burckhardt et
+     *                           al., whose paper names the tasks n and the steps k)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Row(String program, String description, int depth, int tasks, Long steps, String strategy,
                boolean available, Integer found, Integer blocks, Integer otherFailures, String otherFailure,
-               Double medianExecutions, Long worstExecutions, Double executionsPerSecond, Long pctBound) {}
+               Double medianExecutions, Long worstExecutions, Long exhaustedAfter, Double executionsPerSecond,
+               Long pctBound) {}
 
     private final int blocks;
     private final long budget;
@@ -73,24 +80,27 @@ final class StrategyBench {
         out.printf(Locale.ROOT, "%d seed blocks of at most %,d executions each (block b starts at seed b*%,d)%n",
                 blocks, budget, BLOCK_STRIDE);
         out.printf(Locale.ROOT, "%-16s %2s %2s %4s  %-7s %6s %8s %7s %9s %10s%n", "program", "d", "k", "n", "strategy",
-                "found", "median", "worst", "exec/s", "n*k^(d-1)");
+                "found", "median", "worst", "exec/s", "k*n^(d-1)");
         List<Row> all = new ArrayList<>();
         for (StrategyCorpus.Program p : programs) {
             List<Measured> measured = new ArrayList<>();
             for (String spec : specs) {
                 measured.add(measure(p, spec));
             }
-            long executions = measured.stream().mapToLong(Measured::executions).sum();
-            long steps = measured.stream().mapToLong(Measured::steps).sum();
-            Long n = executions == 0 ? null : (steps + executions - 1) / executions;
+            long most = measured.stream().mapToLong(Measured::choices).max().orElse(0);
+            int wide = measured.stream().mapToInt(Measured::readyTasks).max().orElse(0);
+            Long n = most == 0 ? null : most;
+            int k = wide == 0 ? p.tasks() : wide;
             for (Measured m : measured) {
-                Row row = m.row(p, n);
+                Row row = m.row(p, n, k);
                 all.add(row);
                 print(row);
             }
         }
         out.printf(Locale.ROOT, "found: blocks that hit the bug; median, worst: executions to the first failure "
-                + "(>%d: not within the budget);%nn: mean steps per execution; n*k^(d-1): the executions PCT's "
+                + "(>%d: not within the budget;%n"
+                + "all N clean: a search that ran every one of its N schedules and found nothing);%nn: the most choices (steps with 2+ tasks ready) one execution offered, "
+                + "k: the most tasks ready at them, both as PCT measured;%nk*n^(d-1): the executions PCT's "
                 + "guarantee says pct:d needs at most, on average%n", budget);
         return all;
     }
@@ -115,11 +125,12 @@ final class StrategyBench {
 
     /** What one program × strategy gave, before n (pooled over the program's rows) is known. */
     private record Measured(String spec, boolean available, long[] toFailure, int found, int other, String otherFailure,
-                            long executions, long steps, double seconds) {
-        Row row(StrategyCorpus.Program p, Long n) {
+                            long executions, long steps, double seconds, long choices, int readyTasks,
+                            long exhaustedAfter) {
+        Row row(StrategyCorpus.Program p, Long n, int k) {
             if (!available) {
-                return new Row(p.name(), p.description(), p.depth(), p.tasks(), n, spec, false, null, null, null, null,
-                        null, null, null, null);
+                return new Row(p.name(), p.description(), p.depth(), k, n, spec, false, null, null, null, null,
+                        null, null, null, null, null);
             }
             long[] sorted = toFailure.clone();
             Arrays.sort(sorted);   // misses are Long.MAX_VALUE, so they sort last
@@ -129,9 +140,9 @@ final class StrategyBench {
             Double median = hi == Long.MAX_VALUE ? null : (lo + hi) / 2.0;
             Long worst = sorted[b - 1] == Long.MAX_VALUE ? null : sorted[b - 1];
             Long bound = n != null && p.depth() > 0 && spec.equals("pct:" + p.depth())
-                    ? n * pow(p.tasks(), p.depth() - 1) : null;
-            return new Row(p.name(), p.description(), p.depth(), p.tasks(), n, spec, true, found, b, other,
-                    otherFailure, median, worst, seconds > 0 ? executions / seconds : null, bound);
+                    ? k * pow(n, p.depth() - 1) : null;
+            return new Row(p.name(), p.description(), p.depth(), k, n, spec, true, found, b, other,
+                    otherFailure, median, worst, exhaustedAfter < 0 ? null : exhaustedAfter, seconds > 0 ? executions / seconds : null, bound);
         }
     }
 
@@ -141,7 +152,7 @@ final class StrategyBench {
             config = SimConfig.defaults().withStrategy(spec);
         } catch (IllegalArgumentException e) {
             // Not (yet) a strategy in this build: the row says so and the table goes on.
-            return new Measured(spec, false, null, 0, 0, null, 0, 0, 0);
+            return new Measured(spec, false, null, 0, 0, null, 0, 0, 0, 0, 0, -1);
         }
         long[] toFailure = new long[blocks];
         int found = 0;
@@ -149,12 +160,22 @@ final class StrategyBench {
         String otherFailure = null;
         long executions = 0;
         long steps = 0;
+        long choices = 0;
+        int readyTasks = 0;
+        long exhaustedAfter = -1;
         long start = System.nanoTime();   // for executions/s only; nothing run depends on it
         for (int b = 0; b < blocks; b++) {
             Simulation.Exploration e = Simulation.explore(p.body(), b * BLOCK_STRIDE, budget, config);
             executions += e.executions();
             steps += e.totalSteps();
+            if (e.confidence().isPresent()) {
+                choices = Math.max(choices, e.confidence().get().choices());
+                readyTasks = Math.max(readyTasks, e.confidence().get().tasks());
+            }
             toFailure[b] = Long.MAX_VALUE;
+            if (e.exhausted()) {
+                exhaustedAfter = e.executions();
+            }
             if (e.ok()) {
                 continue;
             }
@@ -171,7 +192,8 @@ final class StrategyBench {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Measured(spec, true, toFailure, found, other, otherFailure, executions, steps, seconds);
+        return new Measured(spec, true, toFailure, found, other, otherFailure, executions, steps, seconds, choices,
+                readyTasks, exhaustedAfter);
     }
 
     private void print(Row r) {
@@ -183,8 +205,10 @@ final class StrategyBench {
         }
         String over = ">" + budget;
         out.printf(Locale.ROOT, "%s %6s %8s %7s %,9.0f %10s%n", head, r.found() + "/" + r.blocks(),
-                r.medianExecutions() == null ? over : trim(r.medianExecutions()),
-                r.worstExecutions() == null ? over : r.worstExecutions().toString(),
+                r.medianExecutions() != null ? trim(r.medianExecutions())
+                        : r.exhaustedAfter() != null ? "all " + r.exhaustedAfter() : over,
+                r.worstExecutions() != null ? r.worstExecutions().toString()
+                        : r.exhaustedAfter() != null ? "clean" : over,
                 r.executionsPerSecond() == null ? 0.0 : r.executionsPerSecond(),
                 r.pctBound() == null ? "" : String.format(Locale.ROOT, "%,d", r.pctBound()));
         if (r.otherFailures() > 0) {
