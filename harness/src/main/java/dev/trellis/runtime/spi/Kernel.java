@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -67,6 +69,18 @@ public abstract class Kernel {
     /** Set when the execution is being torn down: every kernel wait then throws. */
     protected volatile String abortReason;
     private final Thread.Builder.OfVirtual builder;
+    /**
+     * The container every task thread of this kernel is started in, instead of the JDK's root
+     * container. The root container (with {@code jdk.trackAllThreads}, the JDK's default) holds
+     * every virtual thread it started until that thread ends, from a static set: a task thread
+     * abandoned in a wait nothing can end would then never be collected.
+     * A thread-per-task executor is a container of its own that holds its threads only as long as
+     * it is itself reachable, that is, as long as this kernel is; it also spares the engines the
+     * JDK's one global set, and thread dumps show an execution's tasks together.
+     */
+    private final ExecutorService taskThreads = Executors.newThreadPerTaskExecutor(this::newTaskThread);
+    /** The name of the task thread {@link #newTaskThread} makes next. */
+    private String nextThreadName;
     private int nextScopeId;
     /** Bumped by every cancel and shield change, so a task can remember it was not cancelled. */
     private long cancelEpoch;
@@ -217,7 +231,7 @@ public abstract class Kernel {
         }
         Scope.moveResident(task, null, scope);
         live++;
-        Thread thread = builder.name(name).unstarted(() -> {
+        Runnable code = () -> {
             try {
                 if (tracksRunning) {
                     runTask(task, body);
@@ -227,21 +241,32 @@ public abstract class Kernel {
             } finally {
                 THREADS_ENDED.increment();
             }
-        });
+        };
         THREADS_STARTED.increment();
-        task.thread = thread;
         trace(TraceKind.SPAWN, task, spawner == null ? -1 : spawner.id, nurseryId, name);
         Task previous = starting;
         Thread previousOn = startingOn;
         starting = task;
         startingOn = Thread.currentThread();
+        nextThreadName = name;
         try {
-            thread.start();
+            // Makes the thread (newTaskThread) and starts it; its first continuation arrives meanwhile.
+            taskThreads.execute(code);
         } finally {
             starting = previous;
             startingOn = previousOn;
         }
         return task;
+    }
+
+    /**
+     * The container's thread factory, called inside {@link #spawn}: the thread of the task being
+     * started, a virtual thread whose continuations go to {@link #submit}.
+     */
+    private Thread newTaskThread(Runnable code) {
+        Thread thread = builder.name(nextThreadName).unstarted(code);
+        starting.thread = thread;
+        return thread;
     }
 
     private void runTask(Task task, TaskBody body) {
