@@ -46,9 +46,11 @@ final class Blocking {
             }
             default -> {
                 // RUNNABLE: it was unparked from another thread while unmounting; its continuation
-                // is in flight. Treat it as parked elsewhere; the arrival decides the rest.
+                // is in flight. Treat it as parked elsewhere; the arrival decides the rest. Tasks
+                // unpark tasks on the driver, synchronously: that thread was a foreign one.
                 task.setBlockedAt(thread.getStackTrace());
                 task.setState(Task.State.PARKED_ELSEWHERE);
+                ex.sawForeignThread("a thread outside the simulator unparked " + task + " as it parked");
             }
         }
     }

@@ -81,6 +81,8 @@ public abstract class Kernel {
     private final ExecutorService taskThreads = Executors.newThreadPerTaskExecutor(this::newTaskThread);
     /** The name of the task thread {@link #newTaskThread} makes next. */
     private String nextThreadName;
+    /** True while the kernel itself constructs a task's thread (see {@link #creatingTaskThread}). */
+    private boolean creatingTaskThread;
     private int nextScopeId;
     /** Bumped by every cancel and shield change, so a task can remember it was not cancelled. */
     private long cancelEpoch;
@@ -264,9 +266,22 @@ public abstract class Kernel {
      * started, a virtual thread whose continuations go to {@link #submit}.
      */
     private Thread newTaskThread(Runnable code) {
-        Thread thread = builder.name(nextThreadName).unstarted(code);
-        starting.thread = thread;
-        return thread;
+        creatingTaskThread = true;
+        try {
+            Thread thread = builder.name(nextThreadName).unstarted(code);
+            starting.thread = thread;
+            return thread;
+        } finally {
+            creatingTaskThread = false;
+        }
+    }
+
+    /**
+     * Whether this kernel is constructing a task's thread right now: an engine that watches the
+     * threads its tasks create (the simulator) tells the kernel's own from the application's.
+     */
+    protected final boolean creatingTaskThread() {
+        return creatingTaskThread;
     }
 
     private void runTask(Task task, TaskBody body) {
