@@ -446,7 +446,8 @@ final class Execution extends Kernel {
      * Notes a thread outside the simulator that took part in this execution: one a task created
      * (see {@link ThreadBirths}), one that handed back a task's continuation, one that unparked a
      * task as it parked. From then on a stall with tasks parked on java.util.concurrent objects
-     * waits out the foreign grace before it is a deadlock. Driver's thread only.
+     * waits out the foreign grace before it is a deadlock, and teardown waits as long before it
+     * abandons tasks (see {@link Teardown}). Driver's thread only.
      */
     void sawForeignThread(String what) {
         if (foreignThreads.size() < FOREIGN_THREADS_DESCRIBED) {
@@ -523,7 +524,8 @@ final class Execution extends Kernel {
             Arrival a;
             while ((a = inbox.poll()) != null) {
                 Task t = owner(a.continuation());
-                if (t != null && t.state() != Task.State.READY && t.state() != Task.State.DONE) {
+                if (t != null && t.state() != Task.State.READY && t.state() != Task.State.DONE
+                        && t.state() != Task.State.ABANDONED) {
                     sawForeignThread("thread '" + a.from() + "' woke " + t + " at teardown");
                     makeReady(t);
                 }
@@ -550,10 +552,29 @@ final class Execution extends Kernel {
 
     boolean inboxEmpty() { return inbox.isEmpty(); }
 
+    /** Parks the driver up to {@code nanos}, or until a continuation arrives from another thread. */
+    void awaitArrival(long nanos) {
+        if (inbox.isEmpty()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+    }
+
+    /**
+     * Gives up on a task teardown cannot unwind (see {@link Teardown}): the kernel forgets it, and
+     * so does this execution, which drops its continuation, the one reference to its thread that
+     * is not the task's own.
+     */
+    void abandonAtTeardown(Task task) {
+        abandon(task);
+        ready.remove(task.id);
+        continuations[task.id] = null;
+    }
+
+    /** Tasks neither done nor abandoned, in id order. */
     List<Task> aliveTasks() {
         List<Task> out = new ArrayList<>();
         for (Task t : tasks) {
-            if (t.state() != Task.State.DONE) {
+            if (t.state() != Task.State.DONE && t.state() != Task.State.ABANDONED) {
                 out.add(t);
             }
         }

@@ -141,8 +141,11 @@ final class Failures {
         return footer(ex.schedule, ex.trace, ex.steps(), ex.now());
     }
 
+    /** How the footer of every failure begins. */
+    static final String SCHEDULE_LINE = "Schedule (who ran, step by step): ";
+
     private static String footer(Schedule s, Trace trace, long steps, long now) {
-        return "Schedule (who ran, step by step): " + trace.schedule(40) + "\n"
+        return SCHEDULE_LINE + trace.schedule(40) + "\n"
                 + footer(s, steps, now, trace.hashHex());
     }
 

@@ -90,7 +90,8 @@ public record SimConfig(String strategy, long maxSteps, Duration maxTime, Durati
      * the fix is the same as for any foreign wake-up (start the work with {@code Nursery.start}).
      *
      * <p>The default, 50 ms, is paid once by such a deadlock in a run that has seen a foreign
-     * thread. Raise it where a slow or loaded machine must still name the
+     * thread, and teardown waits as long for such a thread before it abandons tasks stuck in
+     * waits that ignore interrupts. Raise it where a slow or loaded machine must still name the
      * foreign thread (a test that expects {@code UncontrolledBlocking}, say); it costs nothing
      * when the thread comes, and the whole grace when none does.
      *

@@ -26,6 +26,7 @@ public abstract class Kernel {
     private boolean tracksRunning;
     private static final LongAdder THREADS_STARTED = new LongAdder();
     private static final LongAdder THREADS_ENDED = new LongAdder();
+    private static final LongAdder THREADS_ABANDONED = new LongAdder();
 
     /** What only the kernel holds, to create the runtime's cancellation exception. */
     public static final class Proof {
@@ -73,7 +74,7 @@ public abstract class Kernel {
      * The container every task thread of this kernel is started in, instead of the JDK's root
      * container. The root container (with {@code jdk.trackAllThreads}, the JDK's default) holds
      * every virtual thread it started until that thread ends, from a static set: a task thread
-     * abandoned in a wait nothing can end would then never be collected.
+     * abandoned in a wait nothing can end (see {@link #abandon}) would then never be collected.
      * A thread-per-task executor is a container of its own that holds its threads only as long as
      * it is itself reachable, that is, as long as this kernel is; it also spares the engines the
      * JDK's one global set, and thread dumps show an execution's tasks together.
@@ -311,11 +312,38 @@ public abstract class Kernel {
     }
 
     /**
-     * Task threads started and not yet finished, across every kernel in this JVM: zero whenever
-     * no execution is running, or a thread has leaked.
+     * Task threads started and neither finished nor abandoned, across every kernel in this JVM:
+     * zero whenever no execution is running, or a thread has leaked.
      */
     public static long liveTaskThreads() {
-        return THREADS_STARTED.sum() - THREADS_ENDED.sum();
+        return THREADS_STARTED.sum() - THREADS_ENDED.sum() - THREADS_ABANDONED.sum();
+    }
+
+    /**
+     * Task threads abandoned so far, across every kernel in this JVM (see {@link #abandon}). They
+     * never finish; they are not leaked either, once the garbage collector has taken them.
+     */
+    public static long abandonedTaskThreads() {
+        return THREADS_ABANDONED.sum();
+    }
+
+    /**
+     * Gives up on a task whose thread is parked where nothing of this execution can wake it: a
+     * wait that ignores interrupts (ReentrantLock.lock) on something only other such tasks could
+     * release. Such a thread cannot be made to unwind (the JDK has no way to throw into a parked
+     * thread), so it is left parked, never to run again, and forgotten: this kernel keeps it only
+     * as long as the kernel itself is reachable (its threads live in the kernel's own container,
+     * not the JDK's root one), and the lookup cache lets go of it now. An engine calls this only
+     * once the execution is over.
+     */
+    protected final void abandon(Task task) {
+        if (task.state == Task.State.DONE || task.state == Task.State.ABANDONED) {
+            return;
+        }
+        task.state = Task.State.ABANDONED;
+        live--;
+        THREADS_ABANDONED.increment();
+        CurrentTask.forget(task);
     }
 
     // ---- waiting and waking -----------------------------------------------------------------
