@@ -5,6 +5,7 @@ import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.spi.ExecutionAborted;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
+import dev.trellis.runtime.spi.TaskThreads;
 import dev.trellis.trace.Trace;
 import dev.trellis.trace.TraceKind;
 
@@ -62,8 +63,14 @@ final class Execution extends Kernel {
 
     private record Arrival(Runnable continuation, String from) {}
 
+    /**
+     * The container each driver thread starts task threads in, one execution after another; an
+     * execution that abandons tasks retires it, so their threads go with it (see TaskThreads).
+     */
+    private static final ThreadLocal<TaskThreads> DRIVER_THREADS = ThreadLocal.withInitial(TaskThreads::new);
+
     Execution(Schedule schedule, Trace trace) {
-        super(Cancelled.KIND);
+        super(Cancelled.KIND, DRIVER_THREADS.get());
         this.schedule = schedule;
         this.seed = schedule.seed();
         this.trace = trace;

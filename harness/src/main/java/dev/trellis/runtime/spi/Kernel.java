@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -70,27 +68,23 @@ public abstract class Kernel {
     /** Set when the execution is being torn down: every kernel wait then throws. */
     protected volatile String abortReason;
     private final Thread.Builder.OfVirtual builder;
-    /**
-     * The container every task thread of this kernel is started in, instead of the JDK's root
-     * container. The root container (with {@code jdk.trackAllThreads}, the JDK's default) holds
-     * every virtual thread it started until that thread ends, from a static set: a task thread
-     * abandoned in a wait nothing can end (see {@link #abandon}) would then never be collected.
-     * A thread-per-task executor is a container of its own that holds its threads only as long as
-     * it is itself reachable, that is, as long as this kernel is; it also spares the engines the
-     * JDK's one global set, and thread dumps show an execution's tasks together.
-     */
-    private final ExecutorService taskThreads = Executors.newThreadPerTaskExecutor(this::newTaskThread);
+    /** Where this kernel starts its task threads: not the JDK's root container (see TaskThreads). */
+    private final TaskThreads taskThreads;
     /** The name of the task thread {@link #newTaskThread} makes next. */
     private String nextThreadName;
     /** True while the kernel itself constructs a task's thread (see {@link #creatingTaskThread}). */
     private boolean creatingTaskThread;
+    /** Whether this kernel has abandoned a task (see {@link #abandon}). */
+    private boolean abandonedAny;
     private int nextScopeId;
     /** Bumped by every cancel and shield change, so a task can remember it was not cancelled. */
     private long cancelEpoch;
     private int nextNurseryId;
 
-    protected Kernel(Cancellations cancellations) {
+    /** A kernel whose task threads live in {@code taskThreads}, which no other kernel uses meanwhile. */
+    protected Kernel(Cancellations cancellations, TaskThreads taskThreads) {
         this.cancellations = cancellations;
+        this.taskThreads = taskThreads;
         this.builder = VirtualThreads.builder(this::submit);
     }
 
@@ -254,7 +248,7 @@ public abstract class Kernel {
         nextThreadName = name;
         try {
             // Makes the thread (newTaskThread) and starts it; its first continuation arrives meanwhile.
-            taskThreads.execute(code);
+            taskThreads.start(this, code);
         } finally {
             starting = previous;
             startingOn = previousOn;
@@ -266,7 +260,7 @@ public abstract class Kernel {
      * The container's thread factory, called inside {@link #spawn}: the thread of the task being
      * started, a virtual thread whose continuations go to {@link #submit}.
      */
-    private Thread newTaskThread(Runnable code) {
+    Thread newTaskThread(Runnable code) {
         creatingTaskThread = true;
         try {
             Thread thread = builder.name(nextThreadName).unstarted(code);
@@ -275,6 +269,11 @@ public abstract class Kernel {
         } finally {
             creatingTaskThread = false;
         }
+    }
+
+    /** Where this kernel's task threads live. */
+    protected final TaskThreads taskThreads() {
+        return taskThreads;
     }
 
     /**
@@ -331,14 +330,19 @@ public abstract class Kernel {
      * Gives up on a task whose thread is parked where nothing of this execution can wake it: a
      * wait that ignores interrupts (ReentrantLock.lock) on something only other such tasks could
      * release. Such a thread cannot be made to unwind (the JDK has no way to throw into a parked
-     * thread), so it is left parked, never to run again, and forgotten: this kernel keeps it only
-     * as long as the kernel itself is reachable (its threads live in the kernel's own container,
-     * not the JDK's root one), and the lookup cache lets go of it now. An engine calls this only
-     * once the execution is over.
+     * thread), so it is left parked, never to run again, and forgotten: the container it lives in
+     * is retired ({@link TaskThreads#retire}), so only this kernel and the thread's own wait still
+     * reach it, and the lookup cache lets go of it now. An engine calls this only once the
+     * execution is over.
      */
     protected final void abandon(Task task) {
         if (task.state == Task.State.DONE || task.state == Task.State.ABANDONED) {
             return;
+        }
+        if (!abandonedAny) {
+            abandonedAny = true;
+            // Later kernels sharing these task threads start theirs in a new container.
+            taskThreads.retire();
         }
         task.state = Task.State.ABANDONED;
         live--;
