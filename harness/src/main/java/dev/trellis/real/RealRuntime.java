@@ -2,6 +2,7 @@ package dev.trellis.real;
 
 import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.TaskThreads;
 import dev.trellis.runtime.spi.Task;
 
 import java.util.ArrayDeque;
@@ -57,7 +58,7 @@ public final class RealRuntime extends Kernel {
     private final long run = RUNS.incrementAndGet();
 
     private RealRuntime() {
-        super(Cancelled.KIND);
+        super(Cancelled.KIND, new TaskThreads());
     }
 
     @Override
@@ -77,6 +78,7 @@ public final class RealRuntime extends Kernel {
         Thread carrier = new Thread(rt::loop, "trellis-carrier");
         carrier.start();
         carrier.join();
+        rt.taskThreads().close();
         if (rt.loopFailure != null) {
             throw new IllegalStateException("the real runtime's loop failed: " + rt.loopFailure, rt.loopFailure);
         }

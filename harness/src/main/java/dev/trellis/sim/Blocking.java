@@ -46,9 +46,11 @@ final class Blocking {
             }
             default -> {
                 // RUNNABLE: it was unparked from another thread while unmounting; its continuation
-                // is in flight. Treat it as parked elsewhere; the arrival decides the rest.
+                // is in flight. Treat it as parked elsewhere; the arrival decides the rest. Tasks
+                // unpark tasks on the driver, synchronously: that thread was a foreign one.
                 task.setBlockedAt(thread.getStackTrace());
                 task.setState(Task.State.PARKED_ELSEWHERE);
+                ex.sawForeignThread("a thread outside the simulator unparked " + task + " as it parked");
             }
         }
     }
@@ -75,13 +77,19 @@ final class Blocking {
 
     /** The first frame outside the JDK and Trellis's runtime: where the user's code blocked. */
     static StackTraceElement callSite(StackTraceElement[] stack) {
-        for (StackTraceElement e : stack) {
-            String c = e.getClassName();
+        int i = callSiteIndex(stack);
+        return i >= 0 ? stack[i] : stack.length > 0 ? stack[0] : null;
+    }
+
+    /** The index of {@link #callSite}'s frame, or -1 when every frame is the JDK's or the runtime's. */
+    static int callSiteIndex(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            String c = stack[i].getClassName();
             if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
                     || c.startsWith("dev.trellis.runtime."))) {
-                return e;
+                return i;
             }
         }
-        return stack.length > 0 ? stack[0] : null;
+        return -1;
     }
 }

@@ -5,6 +5,7 @@ import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.spi.ExecutionAborted;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
+import dev.trellis.runtime.spi.TaskThreads;
 import dev.trellis.trace.Trace;
 import dev.trellis.trace.TraceKind;
 
@@ -39,6 +40,12 @@ final class Execution extends Kernel {
     /** A task the strategy chose at an inline schedule point, to run at the next step. */
     private int preselected = -1;
     private volatile SimulationFailure failure;
+    /**
+     * Threads outside the simulator this execution has seen, in the order seen (the first few,
+     * described), and how many. Touched only on the driver's thread (the carrier of every task).
+     */
+    private final List<String> foreignThreads = new ArrayList<>(0);
+    private int foreignThreadCount;
     /** Read by the watchdog. */
     private final StepStamp stamp = new StepStamp();
     /** Set by the watchdog: the answer the caller got, which this execution returns too. */
@@ -56,9 +63,15 @@ final class Execution extends Kernel {
 
     private record Arrival(Runnable continuation, String from) {}
 
+    /**
+     * The container each driver thread starts task threads in, one execution after another; an
+     * execution that abandons tasks retires it, so their threads go with it (see TaskThreads).
+     */
+    private static final ThreadLocal<TaskThreads> DRIVER_THREADS = ThreadLocal.withInitial(TaskThreads::new);
+
     /** {@code strategy} has begun this execution; {@code schedule} holds the spec it gave then. */
     Execution(Schedule schedule, Strategy strategy, Trace trace) {
-        super(Cancelled.KIND);
+        super(Cancelled.KIND, DRIVER_THREADS.get());
         this.schedule = schedule;
         this.seed = schedule.seed();
         this.trace = trace;
@@ -215,6 +228,7 @@ final class Execution extends Kernel {
         Throwable bodyFailure = null;
         Task root = null;
         trackRunningTask(true);
+        ThreadBirths.watchFromHere();
         try {
             root = spawn("main", null, -1, null, body::run);
             loop();
@@ -252,9 +266,11 @@ final class Execution extends Kernel {
                 }
                 long next = timers.nextDeadline();
                 if (next == Long.MAX_VALUE) {
-                    // A task parked on a java.util.concurrent object may be waiting for a thread
-                    // the simulator does not run; give such a thread a moment to show itself.
-                    if (anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
+                    // A task parked on a java.util.concurrent object is woken by whoever releases
+                    // that object: a task, none of which can run now, or a thread the simulator
+                    // does not run. Only if this execution has seen such a thread is it worth
+                    // giving it a moment to show itself; otherwise this is a deadlock, at once.
+                    if (foreignThreadCount > 0 && anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
                         continue;
                     }
                     fail(Failures.deadlock(this));
@@ -429,10 +445,36 @@ final class Execution extends Kernel {
             }
             // Keep the continuation so teardown can unwind the task; the run has failed.
             makeReady(task);
+            sawForeignThread("thread '" + a.from() + "' woke " + task);
             fail(Failures.foreignWake(this, task, a.from()));
             return;
         }
     }
+
+    /**
+     * Notes a thread outside the simulator that took part in this execution: one a task created
+     * (see {@link ThreadBirths}), one that handed back a task's continuation, one that unparked a
+     * task as it parked. From then on a stall with tasks parked on java.util.concurrent objects
+     * waits out the foreign grace before it is a deadlock, and teardown waits as long before it
+     * abandons tasks (see {@link Teardown}). Driver's thread only.
+     */
+    void sawForeignThread(String what) {
+        if (foreignThreads.size() < FOREIGN_THREADS_DESCRIBED) {
+            foreignThreads.add(what);
+        }
+        foreignThreadCount++;
+    }
+
+    private static final int FOREIGN_THREADS_DESCRIBED = 3;
+
+    /** How many foreign threads this execution has seen (see {@link #sawForeignThread}). */
+    int foreignThreadCount() { return foreignThreadCount; }
+
+    /** The first few of them, described, in the order seen. */
+    List<String> foreignThreadsSeen() { return foreignThreads; }
+
+    /** Whether the kernel is constructing a task's own thread (for {@link ThreadBirths}). */
+    boolean constructingTaskThread() { return creatingTaskThread(); }
 
     /** Records the run's failure; the first one stands (the watchdog may race the driver). */
     void fail(SimulationFailure f) {
@@ -491,7 +533,9 @@ final class Execution extends Kernel {
             Arrival a;
             while ((a = inbox.poll()) != null) {
                 Task t = owner(a.continuation());
-                if (t != null && t.state() != Task.State.READY && t.state() != Task.State.DONE) {
+                if (t != null && t.state() != Task.State.READY && t.state() != Task.State.DONE
+                        && t.state() != Task.State.ABANDONED) {
+                    sawForeignThread("thread '" + a.from() + "' woke " + t + " at teardown");
                     makeReady(t);
                 }
             }
@@ -517,10 +561,29 @@ final class Execution extends Kernel {
 
     boolean inboxEmpty() { return inbox.isEmpty(); }
 
+    /** Parks the driver up to {@code nanos}, or until a continuation arrives from another thread. */
+    void awaitArrival(long nanos) {
+        if (inbox.isEmpty()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+    }
+
+    /**
+     * Gives up on a task teardown cannot unwind (see {@link Teardown}): the kernel forgets it, and
+     * so does this execution, which drops its continuation, the one reference to its thread that
+     * is not the task's own.
+     */
+    void abandonAtTeardown(Task task) {
+        abandon(task);
+        ready.remove(task.id);
+        continuations[task.id] = null;
+    }
+
+    /** Tasks neither done nor abandoned, in id order. */
     List<Task> aliveTasks() {
         List<Task> out = new ArrayList<>();
         for (Task t : tasks) {
-            if (t.state() != Task.State.DONE) {
+            if (t.state() != Task.State.DONE && t.state() != Task.State.ABANDONED) {
                 out.add(t);
             }
         }

@@ -25,15 +25,41 @@ final class Failures {
             parkedElsewhere |= t.state() == Task.State.PARKED_ELSEWHERE;
         }
         if (parkedElsewhere) {
-            sb.append("No thread outside the simulator woke a task parked outside Trellis within ")
-                    .append(ex.config.foreignGrace().toMillis()).append(" ms of wall time. Only tasks may wake tasks "
-                            + "here; if a thread the simulator does not run (an executor, a new Thread) was meant to, "
-                            + "that thread is the bug: SimConfig.withForeignGrace gives it longer to show itself and "
-                            + "be named.\n");
+            appendForeignVerdict(sb, ex);
         }
         sb.append("Last events:\n").append(ex.trace.tail(TRACE_TAIL));
         sb.append(footer(ex));
         return new SimulationFailure.Deadlock("deadlock with " + ex.liveCount() + " task(s) alive", sb.toString());
+    }
+
+    /**
+     * Why the simulator did or did not wait for a thread outside it before calling this a
+     * deadlock, and what to do if such a thread was meant to wake a task. Depends only on what
+     * the execution saw, never on how long anything took, so a seed's report is always the same.
+     */
+    private static void appendForeignVerdict(StringBuilder sb, Execution ex) {
+        if (ex.foreignThreadCount() == 0) {
+            sb.append("Reported at once: no thread outside the simulator took part in this execution (no task "
+                    + "created one, none woke a task), so only a task could wake a task parked outside Trellis, "
+                    + "and none can run. If a thread the simulator does not run was meant to wake one (a thread or "
+                    + "executor started before the run, a JDK timer), that is the bug: under the simulator only "
+                    + "tasks may wake tasks. Start that work with Nursery.start, or hand values to the tasks "
+                    + "through a Channel. (The simulator waits SimConfig.withForeignGrace for a foreign thread "
+                    + "only once it has seen one.)\n");
+            return;
+        }
+        sb.append("No thread outside the simulator woke a task parked outside Trellis within ")
+                .append(ex.config.foreignGrace().toMillis()).append(" ms of wall time (SimConfig.withForeignGrace). "
+                        + "Threads outside the simulator seen in this execution:\n");
+        for (String seen : ex.foreignThreadsSeen()) {
+            sb.append("  - ").append(seen).append('\n');
+        }
+        int more = ex.foreignThreadCount() - ex.foreignThreadsSeen().size();
+        if (more > 0) {
+            sb.append("  - and ").append(more).append(" more\n");
+        }
+        sb.append("Only tasks may wake tasks here; if a thread the simulator does not run was meant to, that thread "
+                + "is the bug: SimConfig.withForeignGrace gives it longer to show itself and be named.\n");
     }
 
     private static String describeWait(Task t) {
@@ -116,8 +142,11 @@ final class Failures {
         return footer(ex.schedule, ex.trace, ex.steps(), ex.now());
     }
 
+    /** How the footer of every failure begins. */
+    static final String SCHEDULE_LINE = "Schedule (who ran, step by step): ";
+
     private static String footer(Schedule s, Trace trace, long steps, long now) {
-        return "Schedule (who ran, step by step): " + trace.schedule(40) + "\n"
+        return SCHEDULE_LINE + trace.schedule(40) + "\n"
                 + footer(s, steps, now, trace.hashHex());
     }
 

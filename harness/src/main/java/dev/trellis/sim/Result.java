@@ -52,7 +52,7 @@ public record Result(Schedule schedule, long steps, long endNanos, long traceHas
         if (bodyFailure != null) {
             throw new SimulationFailure.BodyFailed("the body threw " + bodyFailure,
                     "The body under test threw " + bodyFailure + "\n"
-                            + "Schedule (who ran, step by step): " + trace.schedule(40) + "\n"
+                            + Failures.SCHEDULE_LINE + trace.schedule(40) + "\n"
                             + Failures.footer(schedule, steps, endNanos, traceHashHex()), bodyFailure);
         }
         return this;

@@ -18,10 +18,10 @@ import java.util.List;
  * @param maxSteps      steps before an execution fails with {@link SimulationFailure.LimitExceeded}
  * @param maxTime       virtual time before an execution fails the same way
  * @param runawayLimit  wall time a task may run without a checkpoint before it is a runaway
- * @param foreignGrace  wall time to wait, when every live task is parked and at least one is
- *                      parked on a java.util.concurrent object, for a thread outside the
- *                      simulator to wake one, before the run is a {@link SimulationFailure.Deadlock}
- *                      (see {@link #withForeignGrace})
+ * @param foreignGrace  wall time to wait, when every live task is parked, at least one on a
+ *                      java.util.concurrent object, and the execution has seen a thread outside
+ *                      the simulator, for that thread to wake one, before the run is a
+ *                      {@link SimulationFailure.Deadlock} (see {@link #withForeignGrace})
  * @param invariants    checked on the trace of every execution that ends without a harness failure
  * @param streams       how the simulated network's streams behave unless a link says otherwise
  */
@@ -74,16 +74,28 @@ public record SimConfig(String strategy, long maxSteps, Duration maxTime, Durati
 
     /**
      * How long a run whose live tasks are all parked, some on java.util.concurrent objects, waits
-     * in wall time for a thread outside the simulator to wake one. Such a wake-up is always a
-     * failure ({@link SimulationFailure.UncontrolledBlocking}, naming the thread); the grace only
-     * decides whether it is caught as that or, when the thread comes too late, reported as a
+     * in wall time for a thread outside the simulator to wake one, once it has seen such a thread.
+     * A wake-up from a thread the simulator does not run is always a failure
+     * ({@link SimulationFailure.UncontrolledBlocking}, naming the thread); the grace only decides
+     * whether it is caught as that or, when the thread comes too late, reported as a
      * {@link SimulationFailure.Deadlock}; it never decides what runs.
      *
-     * <p>The default, 50 ms, is paid once by every deadlock in which a task is parked on a
-     * java.util.concurrent object; a deadlock among tasks parked only on Trellis's own primitives
-     * is reported at once, whatever the grace. Raise it where a slow or loaded machine must still
-     * name the foreign thread (a test that expects {@code UncontrolledBlocking}, say); it costs
-     * nothing when the thread comes, and the whole grace when none does.
+     * <p>The rule: a task parked on a java.util.concurrent object is woken by whoever releases the
+     * object. When no task can run, only a thread outside the simulator could, so the run waits
+     * the grace only if it has seen one: a thread a task created ({@code new Thread}, a pool's
+     * worker, {@code Thread.ofVirtual}), a thread that handed back a task's continuation, a thread
+     * that unparked a task as it parked. Otherwise, and whenever every parked task waits on
+     * Trellis's own primitives, the deadlock is reported at once, whatever the grace; a deadlock
+     * on locks, conditions and queues among tasks costs milliseconds, not the grace. A thread the
+     * run never sees (one started before it, a pool's worker that already existed, a JDK timer)
+     * is not waited for: if it was meant to wake a task, the deadlock report is the failure, and
+     * the fix is the same as for any foreign wake-up (start the work with {@code Nursery.start}).
+     *
+     * <p>The default, 50 ms, is paid once by such a deadlock in a run that has seen a foreign
+     * thread, and teardown waits as long for such a thread before it abandons tasks stuck in
+     * waits that ignore interrupts. Raise it where a slow or loaded machine must still name the
+     * foreign thread (a test that expects {@code UncontrolledBlocking}, say); it costs nothing
+     * when the thread comes, and the whole grace when none does.
      *
      * {@snippet :
      * SimConfig patient = SimConfig.defaults().withForeignGrace(Duration.ofSeconds(20));

@@ -11,6 +11,8 @@ public abstract sealed class SimulationFailure extends AssertionError
         SimulationFailure.BodyFailed {
 
     private final String headline;
+    /** What teardown did that the reader must know (tasks it abandoned), or null. */
+    private volatile String teardownNote;
 
     SimulationFailure(String headline, String message, Throwable cause) {
         super(message, cause);
@@ -20,6 +22,23 @@ public abstract sealed class SimulationFailure extends AssertionError
     /** One line: what broke. */
     public String headline() {
         return headline;
+    }
+
+    /** Set once the execution has been torn down; shown before the replay footer. */
+    void noteTeardown(String note) {
+        teardownNote = note;
+    }
+
+    /** The report, with what teardown did (if anything) placed before the footer, which stays last. */
+    @Override
+    public String getMessage() {
+        String message = super.getMessage();
+        String note = teardownNote;
+        if (note == null || message == null) {
+            return message;
+        }
+        int footer = message.lastIndexOf(Failures.SCHEDULE_LINE);
+        return footer < 0 ? message + note : message.substring(0, footer) + note + message.substring(footer);
     }
 
     /** No task could run, no timer was pending, and tasks were still alive. */

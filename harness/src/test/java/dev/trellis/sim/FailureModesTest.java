@@ -287,13 +287,31 @@ class FailureModesTest {
         }
 
         @Test
-        void aDeadlockOnAJavaUtilConcurrentWaitSaysHowLongItWaitedForAForeignThread() {
-            Result r = Simulation.run(() -> new java.util.concurrent.Semaphore(0).acquire(), 2);
+        void aDeadlockOnAJavaUtilConcurrentWaitIsReportedAtOnceWhenNoForeignThreadTookPart() {
+            // A grace longer than the test's timeout: waiting it out would fail the test.
+            Result r = Simulation.run(() -> new java.util.concurrent.Semaphore(0).acquire(), 2,
+                    SimConfig.defaults().withForeignGrace(Duration.ofMinutes(10)));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
             assertThat(r.failure().getMessage())
                     .contains("task 0 'main': parked outside Trellis (a java.util.concurrent lock, queue or condition)")
-                    .contains("within 50 ms of wall time")
-                    .contains("SimConfig.withForeignGrace");
+                    .contains("Reported at once: no thread outside the simulator took part in this execution")
+                    .contains("a thread or executor started before the run")
+                    .contains("Start that work with Nursery.start")
+                    .doesNotContain("within 600000 ms");
+        }
+
+        @Test
+        void aDeadlockOnAJavaUtilConcurrentWaitAfterATaskCreatedAThreadWaitsTheGraceAndNamesTheThread() {
+            Result r = Simulation.run(() -> {
+                new Thread(() -> { }, "bystander").start();   // touches nothing, but the run cannot know
+                new java.util.concurrent.Semaphore(0).acquire();
+            }, 2, SimConfig.defaults().withForeignGrace(Duration.ofMillis(10)));
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
+            assertThat(r.failure().getMessage())
+                    .contains("within 10 ms of wall time (SimConfig.withForeignGrace)")
+                    .contains("  - task 0 'main' created a thread at dev.trellis.sim.FailureModesTest$UncontrolledBlocking")
+                    .contains("FailureModesTest.java:")
+                    .doesNotContain("Reported at once");
         }
 
         @Test

@@ -24,6 +24,7 @@ public abstract class Kernel {
     private boolean tracksRunning;
     private static final LongAdder THREADS_STARTED = new LongAdder();
     private static final LongAdder THREADS_ENDED = new LongAdder();
+    private static final LongAdder THREADS_ABANDONED = new LongAdder();
 
     /** What only the kernel holds, to create the runtime's cancellation exception. */
     public static final class Proof {
@@ -67,13 +68,23 @@ public abstract class Kernel {
     /** Set when the execution is being torn down: every kernel wait then throws. */
     protected volatile String abortReason;
     private final Thread.Builder.OfVirtual builder;
+    /** Where this kernel starts its task threads: not the JDK's root container (see TaskThreads). */
+    private final TaskThreads taskThreads;
+    /** The name of the task thread {@link #newTaskThread} makes next. */
+    private String nextThreadName;
+    /** True while the kernel itself constructs a task's thread (see {@link #creatingTaskThread}). */
+    private boolean creatingTaskThread;
+    /** Whether this kernel has abandoned a task (see {@link #abandon}). */
+    private boolean abandonedAny;
     private int nextScopeId;
     /** Bumped by every cancel and shield change, so a task can remember it was not cancelled. */
     private long cancelEpoch;
     private int nextNurseryId;
 
-    protected Kernel(Cancellations cancellations) {
+    /** A kernel whose task threads live in {@code taskThreads}, which no other kernel uses meanwhile. */
+    protected Kernel(Cancellations cancellations, TaskThreads taskThreads) {
         this.cancellations = cancellations;
+        this.taskThreads = taskThreads;
         this.builder = VirtualThreads.builder(this::submit);
     }
 
@@ -217,7 +228,7 @@ public abstract class Kernel {
         }
         Scope.moveResident(task, null, scope);
         live++;
-        Thread thread = builder.name(name).unstarted(() -> {
+        Runnable code = () -> {
             try {
                 if (tracksRunning) {
                     runTask(task, body);
@@ -227,21 +238,50 @@ public abstract class Kernel {
             } finally {
                 THREADS_ENDED.increment();
             }
-        });
+        };
         THREADS_STARTED.increment();
-        task.thread = thread;
         trace(TraceKind.SPAWN, task, spawner == null ? -1 : spawner.id, nurseryId, name);
         Task previous = starting;
         Thread previousOn = startingOn;
         starting = task;
         startingOn = Thread.currentThread();
+        nextThreadName = name;
         try {
-            thread.start();
+            // Makes the thread (newTaskThread) and starts it; its first continuation arrives meanwhile.
+            taskThreads.start(this, code);
         } finally {
             starting = previous;
             startingOn = previousOn;
         }
         return task;
+    }
+
+    /**
+     * The container's thread factory, called inside {@link #spawn}: the thread of the task being
+     * started, a virtual thread whose continuations go to {@link #submit}.
+     */
+    Thread newTaskThread(Runnable code) {
+        creatingTaskThread = true;
+        try {
+            Thread thread = builder.name(nextThreadName).unstarted(code);
+            starting.thread = thread;
+            return thread;
+        } finally {
+            creatingTaskThread = false;
+        }
+    }
+
+    /** Where this kernel's task threads live. */
+    protected final TaskThreads taskThreads() {
+        return taskThreads;
+    }
+
+    /**
+     * Whether this kernel is constructing a task's thread right now: an engine that watches the
+     * threads its tasks create (the simulator) tells the kernel's own from the application's.
+     */
+    protected final boolean creatingTaskThread() {
+        return creatingTaskThread;
     }
 
     private void runTask(Task task, TaskBody body) {
@@ -271,11 +311,43 @@ public abstract class Kernel {
     }
 
     /**
-     * Task threads started and not yet finished, across every kernel in this JVM: zero whenever
-     * no execution is running, or a thread has leaked.
+     * Task threads started and neither finished nor abandoned, across every kernel in this JVM:
+     * zero whenever no execution is running, or a thread has leaked.
      */
     public static long liveTaskThreads() {
-        return THREADS_STARTED.sum() - THREADS_ENDED.sum();
+        return THREADS_STARTED.sum() - THREADS_ENDED.sum() - THREADS_ABANDONED.sum();
+    }
+
+    /**
+     * Task threads abandoned so far, across every kernel in this JVM (see {@link #abandon}). They
+     * never finish; they are not leaked either, once the garbage collector has taken them.
+     */
+    public static long abandonedTaskThreads() {
+        return THREADS_ABANDONED.sum();
+    }
+
+    /**
+     * Gives up on a task whose thread is parked where nothing of this execution can wake it: a
+     * wait that ignores interrupts (ReentrantLock.lock) on something only other such tasks could
+     * release. Such a thread cannot be made to unwind (the JDK has no way to throw into a parked
+     * thread), so it is left parked, never to run again, and forgotten: the container it lives in
+     * is retired ({@link TaskThreads#retire}), so only this kernel and the thread's own wait still
+     * reach it, and the lookup cache lets go of it now. An engine calls this only once the
+     * execution is over.
+     */
+    protected final void abandon(Task task) {
+        if (task.state == Task.State.DONE || task.state == Task.State.ABANDONED) {
+            return;
+        }
+        if (!abandonedAny) {
+            abandonedAny = true;
+            // Later kernels sharing these task threads start theirs in a new container.
+            taskThreads.retire();
+        }
+        task.state = Task.State.ABANDONED;
+        live--;
+        THREADS_ABANDONED.increment();
+        CurrentTask.forget(task);
     }
 
     // ---- waiting and waking -----------------------------------------------------------------

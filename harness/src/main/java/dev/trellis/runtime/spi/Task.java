@@ -18,7 +18,12 @@ public final class Task {
         /** Parked by code outside the kernel: a java.util.concurrent lock, a queue, a condition. */
         PARKED_ELSEWHERE,
         /** Its body returned or threw. */
-        DONE
+        DONE,
+        /**
+         * Given up by its engine (see {@link Kernel#abandon}): parked for good where nothing of its
+         * execution can wake it. It never runs again; its thread is left to the garbage collector.
+         */
+        ABANDONED
     }
 
     /** Told when a task ends, on the task's own thread, as its last action. */
