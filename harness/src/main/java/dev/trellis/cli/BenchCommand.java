@@ -111,11 +111,6 @@ final class BenchCommand implements Callable<Integer> {
             if (only != null && !p.name().startsWith(only)) {
                 continue;
             }
-            if (p.slow() && only == null) {
-                System.out.println("skipping " + p.name() + " (slow: seconds per failure today); --only=" + p.name()
-                        + " runs it");
-                continue;
-            }
             programs.add(p);
         }
         List<String> compared = specs == null ? StrategyBench.DEFAULT_SPECS : specs;

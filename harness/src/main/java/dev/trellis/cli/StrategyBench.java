@@ -106,15 +106,11 @@ final class StrategyBench {
     }
 
     /**
-     * Without this the first rows' executions/s measure the JIT. The slow programs are left out:
-     * each of their failures costs seconds, and the fast ones exercise the same code.
+     * Without this the first rows' executions/s measure the JIT.
      */
     private static void warmUp(List<StrategyCorpus.Program> programs) {
         SimConfig config = SimConfig.defaults();
         for (StrategyCorpus.Program p : programs) {
-            if (p.slow()) {
-                continue;
-            }
             long seed = WARM_UP_SEED;
             while (seed < WARM_UP_SEED + WARM_UP_EXECUTIONS) {
                 // explore stops at each failure; go on from the seed after it

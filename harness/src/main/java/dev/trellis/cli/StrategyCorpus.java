@@ -44,12 +44,10 @@ public final class StrategyCorpus {
      * @param description what the program does and what goes wrong
      * @param depth       the bug's depth d (0 for a correct program)
      * @param tasks       k, the tasks of one execution, the body's own included
-     * @param slow        whether finding the bug costs seconds of wall time (today: a deadlock on
-     *                    a j.u.c. lock), so the bench leaves it out unless asked
      * @param body        the program
      * @param bug         whether a result shows this program's bug, not some other failure
      */
-    public record Program(String name, String description, int depth, int tasks, boolean slow, Body body,
+    public record Program(String name, String description, int depth, int tasks, Body body,
                           Predicate<Result> bug) {
         /** Whether {@code r} failed with this program's bug (a different failure does not count). */
         public boolean shows(Result r) {
@@ -66,28 +64,28 @@ public final class StrategyCorpus {
 
     private StrategyCorpus() {}
 
-    /** Every buggy program, the slow ones included, in a fixed order. */
+    /** Every buggy program, in a fixed order. */
     public static List<Program> bugs() {
         return List.of(
                 new Program("order-violation", "a worker reads the config before the loader has published it",
-                        1, 3, false, StrategyCorpus::orderViolation, threw(IllegalStateException.class, "order-violation")),
+                        1, 3, StrategyCorpus::orderViolation, threw(IllegalStateException.class, "order-violation")),
                 new Program("missed-shutdown", "a client registers for the server's farewell after the server has "
-                        + "sent it, and waits forever", 1, 3, false, StrategyCorpus::missedShutdown,
+                        + "sent it, and waits forever", 1, 3, StrategyCorpus::missedShutdown,
                         StrategyCorpus::deadlocked),
                 new Program("lost-update", "two tasks increment a counter, reading and writing it across a checkpoint",
-                        2, 3, false, StrategyCorpus::lostUpdate, threw(IllegalStateException.class, "lost-update")),
+                        2, 3, StrategyCorpus::lostUpdate, threw(IllegalStateException.class, "lost-update")),
                 new Program("check-then-act", "a producer checks that the queue is open, formats, then sends; a "
-                        + "shutdown closes the queue in between", 2, 3, false, StrategyCorpus::checkThenAct,
+                        + "shutdown closes the queue in between", 2, 3, StrategyCorpus::checkThenAct,
                         threw(ClosedResourceException.class, null)),
                 new Program("broadcast-join", "a broadcast iterates the live member list while a client joins",
-                        2, 3, false, StrategyCorpus::broadcastJoin, threw(ConcurrentModificationException.class, null)),
+                        2, 3, StrategyCorpus::broadcastJoin, threw(ConcurrentModificationException.class, null)),
                 new Program("channel-deadlock", "two tasks take two Channel-based locks in opposite orders",
-                        2, 3, false, StrategyCorpus::channelDeadlock, StrategyCorpus::deadlocked),
+                        2, 3, StrategyCorpus::channelDeadlock, StrategyCorpus::deadlocked),
                 new Program("split-bookings", "two bookings take two seats each, one at a time, beside two noise "
-                        + "tasks; both pairs come out split", 3, 5, false, StrategyCorpus::splitBookings,
+                        + "tasks; both pairs come out split", 3, 5, StrategyCorpus::splitBookings,
                         threw(IllegalStateException.class, "split-bookings")),
                 new Program("lock-deadlock", "two tasks take two ReentrantLocks in opposite orders",
-                        2, 3, true, StrategyCorpus::lockDeadlock, StrategyCorpus::deadlocked));
+                        2, 3, StrategyCorpus::lockDeadlock, StrategyCorpus::deadlocked));
     }
 
     /**
@@ -96,7 +94,7 @@ public final class StrategyCorpus {
      */
     public static Program lockedCounter() {
         return new Program("locked-counter", "lost-update with each increment under a Channel-based lock (correct)",
-                0, 3, false, StrategyCorpus::lockedCounterBody, r -> !r.ok());
+                0, 3, StrategyCorpus::lockedCounterBody, r -> !r.ok());
     }
 
     /**

@@ -45,8 +45,8 @@ class StrategyCorpusTest {
                 .isTrue();
     }
 
-    static Stream<String> everyFastBug() {
-        return StrategyCorpus.bugs().stream().filter(p -> !p.slow()).map(StrategyCorpus.Program::name);
+    static Stream<String> everyBug() {
+        return StrategyCorpus.bugs().stream().map(StrategyCorpus.Program::name);
     }
 
     static Stream<String> bugsOfDepthTwoOrMore() {
@@ -69,12 +69,10 @@ class StrategyCorpusTest {
     }
 
     /**
-     * The other half of the depth claim: d − 1 change points suffice. The slow programs are
-     * left out: lock-deadlock has channel-deadlock's shape, and each of its failures costs two
-     * seconds today.
+     * The other half of the depth claim: d − 1 change points suffice.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("everyFastBug")
+    @MethodSource("everyBug")
     void pctWithTheDepthsChangePointsFindsTheBug(String name) {
         StrategyCorpus.Program p = program(name);
         String spec = "pct:" + p.depth() + ":24";
