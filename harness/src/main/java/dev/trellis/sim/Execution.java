@@ -270,6 +270,7 @@ final class Execution extends Kernel {
                     // that object: a task, none of which can run now, or a thread the simulator
                     // does not run. Only if this execution has seen such a thread is it worth
                     // giving it a moment to show itself; otherwise this is a deadlock, at once.
+                    noteWaitsOnlyForeignThreadsEnd();
                     if (foreignThreadCount > 0 && anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
                         continue;
                     }
@@ -398,6 +399,31 @@ final class Execution extends Kernel {
         if (task.state() != Task.State.READY) {
             // The JDK did not hand the continuation back synchronously; let the inbox bring it.
             task.setState(Task.State.PARKED_ELSEWHERE);
+        }
+    }
+
+    /**
+     * Some java.util.concurrent waits end only when a thread completes something, not when a
+     * holder releases a lock: a CompletableFuture's join, a FutureTask's get, a ForkJoinTask.
+     * No task of this execution may run that work, so a thread outside the simulator is taking
+     * part even if the execution never saw it born (the common pool's workers are made without
+     * a trace the simulator can see). Counted as seen, so the stall waits the grace and the
+     * report names the wait. Locks, conditions and the queues built on them (their blocker is an
+     * AbstractQueuedSynchronizer or one of its conditions) are released by whoever holds them,
+     * which may well be a task, and are not counted.
+     */
+    private void noteWaitsOnlyForeignThreadsEnd() {
+        for (Task t : tasks) {
+            if (t.state() != Task.State.PARKED_ELSEWHERE) {
+                continue;
+            }
+            Object blocker = LockSupport.getBlocker(t.thread());
+            if (blocker != null && !(blocker instanceof java.util.concurrent.locks.AbstractQueuedSynchronizer)
+                    && !(blocker instanceof java.util.concurrent.locks.AbstractQueuedLongSynchronizer)
+                    && !(blocker instanceof java.util.concurrent.locks.Condition)) {
+                sawForeignThread(t + " waits on a " + blocker.getClass().getName()
+                        + ", which the thread running that work completes, not a task");
+            }
         }
     }
 

@@ -20,9 +20,11 @@ final class Failures {
                 .append(" task(s) are still alive at virtual time ").append(ex.now()).append(" ns.\n");
         boolean parkedElsewhere = false;
         for (Task t : ex.aliveTasks()) {
-            sb.append("  ").append(t).append(": ").append(describeWait(t)).append('\n');
+            // One read of the state per task: the whole report follows from the same snapshot.
+            Task.State state = t.state();
+            sb.append("  ").append(t).append(": ").append(describeWait(t, state)).append('\n');
             appendStack(sb, t.thread().getStackTrace(), "      ");
-            parkedElsewhere |= t.state() == Task.State.PARKED_ELSEWHERE;
+            parkedElsewhere |= state == Task.State.PARKED_ELSEWHERE;
         }
         if (parkedElsewhere) {
             appendForeignVerdict(sb, ex);
@@ -39,8 +41,9 @@ final class Failures {
      */
     private static void appendForeignVerdict(StringBuilder sb, Execution ex) {
         if (ex.foreignThreadCount() == 0) {
-            sb.append("Reported at once: no thread outside the simulator took part in this execution (no task "
-                    + "created one, none woke a task), so only a task could wake a task parked outside Trellis, "
+            sb.append("Reported at once: the simulator saw no thread outside it in this execution (no task "
+                    + "created one, none woke a task, no task waits on work such a thread completes), so only a "
+                    + "task could wake a task parked outside Trellis, "
                     + "and none can run. If a thread the simulator does not run was meant to wake one (a thread or "
                     + "executor started before the run, a JDK timer), that is the bug: under the simulator only "
                     + "tasks may wake tasks. Start that work with Nursery.start, or hand values to the tasks "
@@ -50,7 +53,7 @@ final class Failures {
         }
         sb.append("No thread outside the simulator woke a task parked outside Trellis within ")
                 .append(ex.config.foreignGrace().toMillis()).append(" ms of wall time (SimConfig.withForeignGrace). "
-                        + "Threads outside the simulator seen in this execution:\n");
+                        + "What showed a thread outside the simulator taking part in this execution:\n");
         for (String seen : ex.foreignThreadsSeen()) {
             sb.append("  - ").append(seen).append('\n');
         }
@@ -62,8 +65,8 @@ final class Failures {
                 + "is the bug: SimConfig.withForeignGrace gives it longer to show itself and be named.\n");
     }
 
-    private static String describeWait(Task t) {
-        return switch (t.state()) {
+    private static String describeWait(Task t, Task.State state) {
+        return switch (state) {
             case PARKED -> "waits on " + t.waitingOn();
             case PARKED_ELSEWHERE -> t.interruptedByCancel()
                     ? "was cancelled, interrupted once for it, and is parked again outside Trellis: either the "

@@ -109,7 +109,7 @@ final class Teardown {
                     + "InterruptedException and waited again), and every task that could release it has ended or is "
                     + "parked the same way; ");
             sb.append(ex.foreignThreadCount() == 0
-                    ? "no thread outside the simulator took part in this execution."
+                    ? "the simulator saw no thread outside it in this execution."
                     : "no thread outside the simulator released one within " + ex.config.foreignGrace().toMillis()
                             + " ms (SimConfig.withForeignGrace).");
         } else {

@@ -247,6 +247,23 @@ class FailureModesTest {
             assertThat(ran.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the foreign thread ran").isTrue();
         }
 
+        /**
+         * The common pool's workers are made without a trace the simulator sees, yet the task
+         * waits on work only such a worker completes: the stall must wait for it and name it,
+         * not call itself a deadlock among tasks.
+         */
+        @Test
+        void aCommonPoolWorkerCompletingATasksFutureIsNamed() {
+            Result r = Simulation.run(() -> {
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                    return 1;
+                }).join();
+            }, 1, SimConfig.defaults().withForeignGrace(PATIENT));
+            assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
+            assertThat(r.failure().getMessage()).contains("ForkJoinPool").doesNotContain("Reported at once");
+        }
+
         /** Long enough that no scheduling delay of a loaded machine outlasts it; paid only if nothing comes. */
         private static final Duration PATIENT = Duration.ofSeconds(20);
 
@@ -294,7 +311,7 @@ class FailureModesTest {
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
             assertThat(r.failure().getMessage())
                     .contains("task 0 'main': parked outside Trellis (a java.util.concurrent lock, queue or condition)")
-                    .contains("Reported at once: no thread outside the simulator took part in this execution")
+                    .contains("Reported at once: the simulator saw no thread outside it in this execution")
                     .contains("a thread or executor started before the run")
                     .contains("Start that work with Nursery.start")
                     .doesNotContain("within 600000 ms");

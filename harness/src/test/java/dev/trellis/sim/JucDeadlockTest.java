@@ -100,13 +100,13 @@ class JucDeadlockTest {
         assertThat(message)
                 .contains("task 1 'left': parked outside Trellis (a java.util.concurrent lock, queue or condition)")
                 .contains("task 2 'right': parked outside Trellis")
-                .contains("Reported at once: no thread outside the simulator took part in this execution")
+                .contains("Reported at once: the simulator saw no thread outside it in this execution")
                 .contains("Teardown abandoned 2 task(s) that cannot unwind:\n"
                         + "  task 1 'left': parked in java.util.concurrent.locks.ReentrantLock.lock, called at "
                         + "dev.trellis.sim.JucDeadlockTest.lambda$")
                 .contains("  task 2 'right': parked in java.util.concurrent.locks.ReentrantLock.lock, called at ")
                 .contains("after teardown interrupted it")
-                .contains("no thread outside the simulator took part in this execution. Their virtual threads stay "
+                .contains("the simulator saw no thread outside it in this execution. Their virtual threads stay "
                         + "parked and the simulator keeps no reference to them")
                 .contains("lockInterruptibly");
         assertThat(message.indexOf("Teardown abandoned")).as("the teardown note comes before the replay footer")
@@ -357,7 +357,7 @@ class JucDeadlockTest {
             Result r = Simulation.run(queue::take, 1, NEVER_WAIT);
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
             assertThat(r.failure().getMessage())
-                    .contains("Reported at once: no thread outside the simulator took part in this execution")
+                    .contains("Reported at once: the simulator saw no thread outside it in this execution")
                     .contains("(a thread or executor started before the run, a JDK timer), that is the bug")
                     .doesNotContain("Teardown abandoned");
         } finally {
