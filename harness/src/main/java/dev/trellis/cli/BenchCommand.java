@@ -114,6 +114,15 @@ final class BenchCommand implements Callable<Integer> {
             programs.add(p);
         }
         List<String> compared = specs == null ? StrategyBench.DEFAULT_SPECS : specs;
+        for (String spec : compared) {
+            try {
+                SimConfig.defaults().withStrategy(spec);
+            } catch (IllegalArgumentException e) {
+                // A typo must not read as a strategy missing from this build on every row.
+                System.err.println("--specs: " + e.getMessage());
+                return 2;
+            }
+        }
         List<StrategyBench.Row> rows = new StrategyBench(blocks, budget, System.out).run(programs, compared);
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -38,7 +38,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--strategy", defaultValue = "random",
             description = "Scheduling strategy: random, pos, pct:D (PCT for bugs of depth D; one run draws its change "
-                    + "points over " + Pct.FIRST_CHOICES + " choices) or pct:D:K (over K choices) "
+                    + "points over " + Pct.FIRST_CHOICES + " choices), pct:D:K (over K choices) or dfs:P (its first "
+                    + "schedule) "
                     + "(default: ${DEFAULT-VALUE}).")
     String strategy;
 
@@ -57,7 +58,14 @@ final class DemoCommand implements Callable<Integer> {
             });
             return 0;
         }
-        Result r = Simulation.run(() -> demo.run(DemoCommand::print), seed, SimConfig.defaults().withStrategy(strategy));
+        SimConfig config;
+        try {
+            config = SimConfig.defaults().withStrategy(strategy);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--strategy: " + e.getMessage());
+            return 2;
+        }
+        Result r = Simulation.run(() -> demo.run(DemoCommand::print), seed, config);
         if (r.failure() != null || r.bodyFailure() != null) {
             System.err.println(r.failure() != null ? r.failure().getMessage() : "the program failed: " + r.bodyFailure());
             System.err.println("Run it again: ./trellis demo " + program + " --sim --seed " + r.seed()

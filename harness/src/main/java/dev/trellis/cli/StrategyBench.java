@@ -31,7 +31,7 @@ final class StrategyBench {
      * One program × strategy. Null fields are left out of the JSON; a strategy that does not
      * parse has {@code available} false and nothing measured.
      *
-     * @param tasks              k: the most tasks ready at one choice of an execution, as PCT
+     * @param tasks              k: the most tasks of one execution that were ready at some choice, as PCT
      *                           measured it (the program's own count when no PCT row ran)
      * @param steps              n: the most choices (steps with two or more tasks ready) one
      *                           execution offered, as PCT measured it over the program's rows
@@ -100,7 +100,7 @@ final class StrategyBench {
         out.printf(Locale.ROOT, "found: blocks that hit the bug; median, worst: executions to the first failure "
                 + "(>%d: not within the budget;%n"
                 + "all N clean: a search that ran every one of its N schedules and found nothing);%nn: the most choices (steps with 2+ tasks ready) one execution offered, "
-                + "k: the most tasks ready at them, both as PCT measured;%nk*n^(d-1): the executions PCT's "
+                + "k: the most tasks of one execution ready at some choice, both as PCT measured;%nk*n^(d-1): the executions PCT's "
                 + "guarantee says pct:d needs at most, on average%n", budget);
         return all;
     }

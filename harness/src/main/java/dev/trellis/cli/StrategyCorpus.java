@@ -26,10 +26,11 @@ import java.util.function.Predicate;
  * checkpoint where it could have gone on) in any failing schedule: an order violation (B uses
  * what A has not set yet) has depth 1 and needs none; an atomicity violation (B runs between two
  * steps of A) has depth 2 and needs one. PCT with parameter d places d − 1 priority change
- * points, so it finds a depth-d bug with probability at least 1/(n·k^(d−1)) per execution, for k
- * tasks and n steps, and with fewer change points never; a search of every schedule with at most
- * P preemptions finds it once P ≥ d − 1. Here k counts every task, the body's own included, and n
- * is measured by the bench, since it depends on the schedule. Each program's comment argues its
+ * points, so it finds a depth-d bug with probability at least 1/(k·n^(d−1)) per execution, for k
+ * tasks and n choices, and with fewer change points never; a search of every schedule with at
+ * most P preemptions finds it once P ≥ d − 1. A program's {@code tasks} counts every task, the
+ * body's own included; the bench prints k and n as PCT measured them (tasks that competed at a
+ * choice, choices offered), since they depend on the schedule. Each program's comment argues its
  * depth; {@code StrategyCorpusTest} checks that PCT with one change point fewer never finds it.
  * (Counting is easy to get wrong: "three increments leave a counter at 1" looks like depth 3 but
  * needs one preemption, since a stale write can undo two updates at once.)

@@ -26,7 +26,8 @@ import java.util.SortedMap;
  *
  * @param depth        d, the bug depth the exploration's PCT was set for
  * @param choices      n, the most choices one execution offered
- * @param tasks        k, the most tasks ready at the choices of one execution
+ * @param tasks        k, the most tasks of one execution that were ready at one of its choices or
+ *                     more (not at once: every task that competed at some point)
  * @param range        K, the fewest choices a covered execution drew its change points over: n for
  *                     {@code pct:D}, K for {@code pct:D:K} when K is at least n (and n when no
  *                     execution is covered); p is the bound at K, as PCT's change points are
@@ -123,10 +124,12 @@ public record Confidence(int depth, long choices, int tasks, long range, long ex
         }
         String n = range == choices ? "n" : "K";
         String formula = depth == 1 ? "1/k" : depth == 2 ? "1/(k " + n + ")" : "1/(k " + n + "^" + (depth - 1) + ")";
+        String each = depth == 1 || covered == executions ? "each" : "each covered one (change points drawn over at "
+                + "least n choices: " + covered + " of " + executions + ")";
         return String.format(Locale.ROOT, "PCT for depth %d: executions offered up to n = %d choices (steps with two "
-                        + "or more tasks ready) among k = %d tasks, %sso each finds a given depth-%d bug with "
+                        + "or more tasks ready) among k = %d tasks, %sso %s finds a given depth-%d bug with "
                         + "probability p >= %s = %s.", depth, choices, tasks,
-                range == choices ? "" : "with change points drawn over K = " + range + " choices, ", depth, formula,
+                range == choices ? "" : "with change points drawn over K = " + range + " choices, ", each, depth, formula,
                 reciprocal(perExecution));
     }
 

@@ -141,10 +141,11 @@ public final class Dfs implements Strategy {
                             throw new NumberFormatException(d);
                         }
                         long step = Long.parseLong(st[0].strip());
-                        if (tip != null && step <= tip.step()) {
-                            throw new NumberFormatException("steps must ascend");
+                        int task = Integer.parseInt(st[1].strip());
+                        if ((tip != null && step <= tip.step()) || step < 0 || task < 0) {
+                            throw new NumberFormatException("steps must ascend; steps and tasks are not negative");
                         }
-                        tip = new Dev(tip, step, Integer.parseInt(st[1].strip()));
+                        tip = new Dev(tip, step, task);
                     }
                 }
                 return new Dfs(Integer.parseInt(parts[1]), true, Long.parseLong(parts[2].substring(1)),

@@ -45,7 +45,8 @@ public final class Strategies {
                 return Dfs.parse(s);
             }
             if (s.equals("pct") || s.startsWith("pct:")) {
-                String[] parts = s.split(":");
+                // -1: "pct:" and "pct:2:" are mistakes, not pct:3 and pct:2.
+                String[] parts = s.split(":", -1);
                 int depth = parts.length > 1 ? Integer.parseInt(parts[1]) : 3;
                 if (parts.length <= 2) {
                     return Pct.adaptive(depth);
@@ -59,8 +60,8 @@ public final class Strategies {
         }
         throw new IllegalArgumentException("unknown strategy [" + spec + "]: expected 'random', 'pos', 'pct:D' "
                 + "(D = bug depth, 1 or more; learns the choices per execution), 'pct:D:K' (K = choices per "
-                + "execution the change points are drawn over), "
-                + "'choices:N,N,...' or 'replay:IDS/DRAWS'");
+                + "execution the change points are drawn over), 'dfs:P' (every schedule with at most P "
+                + "preemptions), 'choices:N,N,...' or 'replay:IDS/DRAWS'");
     }
 
     /** A comma-separated list of numbers; brackets allowed, empty allowed. */

@@ -78,11 +78,11 @@ class CliTest {
     }
 
     @Test
-    void benchStrategiesReportsEachProgramAndStrategyAndAnUnknownSpecAsNotAvailable(@TempDir Path dir) throws Exception {
+    void benchStrategiesReportsEachProgramAndStrategy(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("strategies.json");
         String out = run("bench", "--strategies", "--only", "lost-update", "--blocks", "2", "--budget", "40",
-                "--specs", "random,pct:1,no-such-strategy", "--json", json.toString());
-        assertThat(out).contains("lost-update").contains("no-such-strategy").contains("n/a");
+                "--specs", "random,pct:1,dfs:2", "--json", json.toString());
+        assertThat(out).contains("lost-update").contains("dfs:2");
         JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("rows");
         assertThat(rows).hasSize(3);
         JsonNode random = rows.get(0);
@@ -90,15 +90,34 @@ class CliTest {
         assertThat(random.get("depth").asInt()).isEqualTo(2);
         assertThat(random.get("found").asInt()).isEqualTo(2);
         assertThat(random.get("medianExecutions").asDouble()).isPositive();
-        assertThat(random.get("steps").asLong()).isPositive();
         // One change point fewer than the depth needs: never found, so no median and no worst.
         JsonNode pct1 = rows.get(1);
         assertThat(pct1.get("found").asInt()).isZero();
         assertThat(pct1.has("medianExecutions")).isFalse();
         assertThat(pct1.has("worstExecutions")).isFalse();
         assertThat(pct1.get("pctBound")).isNull();
-        JsonNode unknown = rows.get(2);
-        assertThat(unknown.get("available").asBoolean()).isFalse();
-        assertThat(unknown.has("found")).isFalse();
+        assertThat(rows.get(2).get("found").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aBadStrategyIsRefusedWithTheKnownOnesNotAStackTrace() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int demo;
+        int bench;
+        try {
+            demo = new CommandLine(new Main()).execute("demo", "nursery", "--sim", "--strategy", "pos:3");
+            bench = new CommandLine(new Main()).execute("bench", "--strategies", "--specs", "random,no-such-strategy");
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(demo).isEqualTo(2);
+        assertThat(bench).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--strategy: unknown strategy [pos:3]: expected 'random', 'pos'")
+                .contains("--specs: unknown strategy [no-such-strategy]")
+                .contains("'dfs:P'")
+                .doesNotContain("\tat ");
     }
 }
