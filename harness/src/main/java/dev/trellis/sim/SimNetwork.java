@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The simulator's network: hosts with addresses, listeners on ports, and per-address rules for
@@ -28,6 +29,7 @@ import java.util.TreeMap;
  * net.addHost("example.com", "2001:db8::1", "192.0.2.1");    // Happy Eyeballs: two addresses
  * net.connectRule("2001:db8::1", Duration.ofSeconds(5), false);  // the first one hangs 5 s
  * net.connect(Address.of("example.com", 80));                    // tries only the first: 5 s
+ * net.connectHangs("192.0.2.1");                                 // this one never answers
  * }
  */
 public final class SimNetwork implements Network {
@@ -36,6 +38,7 @@ public final class SimNetwork implements Network {
     private final TreeMap<String, SimListener> listeners = new TreeMap<>();
     private final TreeMap<String, Duration> connectDelay = new TreeMap<>();
     private final TreeMap<String, Boolean> refuse = new TreeMap<>();
+    private final TreeSet<String> hanging = new TreeSet<>();
     private final TreeMap<String, StreamOptions> links = new TreeMap<>();
     private final TreeMap<String, long[]> partitions = new TreeMap<>();
     private StreamOptions defaults;
@@ -70,6 +73,16 @@ public final class SimNetwork implements Network {
     public SimNetwork connectRule(String ip, Duration delay, boolean refused) {
         connectDelay.put(ip, delay);
         refuse.put(ip, refused);
+        return this;
+    }
+
+    /**
+     * Connecting to {@code ip} never completes: the connect waits until it is cancelled, as a SYN
+     * into a black hole does (Happy Eyeballs' reason to exist). A deadline or a winning sibling
+     * ends it; with neither, the simulator reports the wait as a deadlock naming this rule.
+     */
+    public SimNetwork connectHangs(String ip) {
+        hanging.add(ip);
         return this;
     }
 
@@ -125,6 +138,11 @@ public final class SimNetwork implements Network {
     }
 
     private ByteStream connectTo(String ip, int port) {
+        if (hanging.contains(ip)) {
+            // A fresh lot nobody can unpark: only cancellation ends this wait.
+            new ParkingLot().park("connect to " + ip + ":" + port + " hangs (SimNetwork.connectHangs)");
+            throw new IllegalStateException("a hanging connect to " + ip + " was woken without being cancelled");
+        }
         Duration delay = connectDelay.getOrDefault(ip, Duration.ZERO);
         if (!delay.isZero()) {
             Trellis.sleep(delay);

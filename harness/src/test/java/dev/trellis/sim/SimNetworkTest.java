@@ -156,6 +156,23 @@ class SimNetworkTest {
         }
 
         @Test
+        void aHangingConnectEndsOnlyByCancellationAndAloneIsADeadlockNamingTheRule() {
+            Sims.run(1, () -> {
+                SimNetwork net = SimNetwork.current();
+                net.connectHangs("10.0.0.9");
+                CancelScope s = CancelScope.moveOnAfter(Duration.ofMinutes(3), () -> net.connect(Address.of("10.0.0.9", 1)));
+                assertThat(s.cancelledCaught()).isTrue();
+                assertThat(Trellis.now()).isEqualTo(Duration.ofMinutes(3));
+            });
+            Result r = Simulation.run(() -> {
+                SimNetwork.current().connectHangs("10.0.0.9");
+                Network.current().connect(Address.of("10.0.0.9", 1));
+            }, 1);
+            assertThat(r.failure()).isNotNull();
+            assertThat(r.failure().getMessage()).contains("10.0.0.9:1 hangs (SimNetwork.connectHangs)");
+        }
+
+        @Test
         void aPartitionRefusesNewConnectionsAndHoldsBytesUntilItEnds() {
             Sims.run(1, () -> {
                 SimNetwork net = SimNetwork.current();
