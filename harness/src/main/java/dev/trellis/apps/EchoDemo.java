@@ -41,7 +41,7 @@ final class EchoDemo {
         out.accept("done");
     }
 
-    private static byte[] receiveExactly(ByteStream stream, int n) {
+    static byte[] receiveExactly(ByteStream stream, int n) {
         byte[] buf = new byte[n];
         int got = 0;
         while (got < n) {

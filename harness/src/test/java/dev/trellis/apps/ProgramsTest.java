@@ -1,10 +1,12 @@
 package dev.trellis.apps;
 
 import dev.trellis.real.RealRuntime;
+import dev.trellis.runtime.Trellis;
 import dev.trellis.sim.Sims;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,5 +49,32 @@ class ProgramsTest {
             return null;
         });
         assertThat(lines).hasSize(6).endsWith("client: sent world", "client: got back world", "done");
+    }
+
+    @Test
+    void theHappyEyeballsDemoConnectsWhenItsScriptedAddressesSayOnEverySeed() {
+        for (String strategy : List.of("random", "pct:2")) {
+            Sims.everySeed(50, strategy, () -> {
+                List<String> lines = new ArrayList<>();
+                Programs.find("happy-eyeballs").orElseThrow().demo().run(line -> {
+                    if (line.startsWith("client: connected")) {
+                        // Hang, then a refusal at 350 ms hands over to the third address at once: 400 ms.
+                        assertThat(Trellis.now()).isEqualTo(Duration.ofMillis(400));
+                    }
+                    lines.add(line);
+                });
+                assertThat(lines).contains("client: got back hello").endsWith("done");
+            });
+        }
+    }
+
+    @Test
+    void theHappyEyeballsDemoRunsOnRealTcp() throws Exception {
+        List<String> lines = new ArrayList<>();
+        RealRuntime.run(() -> {
+            Programs.find("happy-eyeballs").orElseThrow().demo().run(lines::add);
+            return null;
+        });
+        assertThat(lines).contains("client: got back hello").endsWith("done");
     }
 }
