@@ -23,6 +23,10 @@ import dev.trellis.trace.TraceKind;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,6 +261,34 @@ class HappyEyeballsTest {
                     assertThat(run(body, mix, "random", seed).ok()).isTrue();
                 }
             }
+        }
+    }
+
+    @Nested
+    class Reports {
+        @Test
+        void theSameSeedGivesTheSameTraceTwice() {
+            List<AddressBehaviour> mix = List.of(hangs(), refusedAfter(Duration.ofMillis(100)), succeedsAfter(Duration.ofMillis(400)));
+            Body body = scenario(mix, HappyEyeballs::connect, new Observed());
+            for (long seed = 0; seed < 5; seed++) {
+                assertThat(run(body, mix, "pct:2", seed).traceHash()).isEqualTo(run(body, mix, "pct:2", seed).traceHash());
+            }
+        }
+
+        /**
+         * The careless variant's report, word for word, against a golden file (as the other failure
+         * texts are): after a deliberate change, regenerate with -Dtrellis.updateGolden=true.
+         */
+        @Test
+        void aViolationQuotesTheEventsWithTheirVirtualTimes() throws IOException {
+            List<AddressBehaviour> mix = List.of(hangs(), succeedsAfter(Duration.ofMillis(100)));
+            String actual = run(scenario(mix, CarelessHappyEyeballs::connect, new Observed()), mix, "random", 0)
+                    .failure().getMessage();
+            Path golden = Path.of("src/test/resources/golden/happy-eyeballs-careless.txt");
+            if (Boolean.getBoolean("trellis.updateGolden")) {
+                Files.writeString(golden, actual, StandardCharsets.UTF_8);
+            }
+            assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
         }
     }
 
