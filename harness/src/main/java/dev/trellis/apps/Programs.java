@@ -40,7 +40,9 @@ public final class Programs {
             new Program("nursery", "a parent and two sleeping children; the parent ends at t = 5 s",
                     NurseryDemo::run, null),
             new Program("echo", "the echo server; its demo serves on a free port and sends it two lines",
-                    EchoDemo::run, EchoHandler::new));
+                    EchoDemo::run, EchoHandler::new),
+            new Program("seed-chat", "the tutorial's chat server, bugs and all; its demo is a three-user conversation",
+                    SeedChatDemo::run, SeedChat::new));
 
     /** Every program, in a fixed order. */
     public static List<Program> all() {

@@ -1,0 +1,235 @@
+package dev.trellis.apps;
+
+import dev.trellis.runtime.Address;
+import dev.trellis.runtime.Body;
+import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.Listener;
+import dev.trellis.runtime.Network;
+import dev.trellis.runtime.Nursery;
+import dev.trellis.runtime.Trellis;
+import dev.trellis.sim.SimNetwork;
+import dev.trellis.streams.StreamOptions;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A seed-chat workload for the simulator: a {@link SeedChat} served with
+ * {@code OnHandlerFailure.PROPAGATE} (trio's {@code serve_tcp}), scripted users who connect and
+ * send at fixed virtual times while a reader per user records every byte it receives, and a
+ * check run on those recordings once the world is stopped. Users acting at the same virtual time
+ * race, and the seed decides how; users at different times never do, because the simulator runs
+ * everything ready before the clock moves.
+ *
+ * <p>A history check is a plain function here; the reusable invariants of {@code dev.trellis.check}
+ * will replace it.
+ */
+final class SeedChatWorld {
+    /** What a user sends at a virtual time: bytes, or end-of-stream when {@code data} is null. */
+    record Send(Duration at, byte[] data) {}
+
+    /** One user: a label for reports, the name it logs in with, and what it sends. */
+    record User(String label, String name, List<Send> sends) {
+        /** The chat lines this user sent after logging in, without their newline. */
+        List<String> messages() {
+            List<String> out = new ArrayList<>();
+            for (Send s : sends.subList(1, sends.size())) {
+                if (s.data() != null) {
+                    String text = new String(s.data(), StandardCharsets.UTF_8);
+                    for (String line : text.split("\n")) {
+                        out.add(line);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Reads what every user received and throws {@link ChatBug} if the history breaks its rule. */
+    @FunctionalInterface
+    interface Check {
+        void check(List<User> users, Map<String, byte[]> received);
+    }
+
+    /** A broken rule of a chat history: the body's failure, so the exploration stops and reports it. */
+    static final class ChatBug extends AssertionError {
+        final String rule;
+
+        ChatBug(String rule, String message) {
+            super(rule + ": " + message);
+            this.rule = rule;
+        }
+    }
+
+    private final StreamOptions streams;
+    private final Duration end;
+    private final List<User> users = new ArrayList<>();
+    private volatile Map<String, byte[]> lastReceived = Map.of();
+
+    SeedChatWorld(StreamOptions streams, Duration end) {
+        this.streams = streams;
+        this.end = end;
+    }
+
+    /** A user who logs in with {@code name} at {@code loginMs} and then sends {@code more}. */
+    SeedChatWorld user(String name, int loginMs, Send... more) {
+        List<Send> sends = new ArrayList<>();
+        sends.add(line(loginMs, name));
+        sends.addAll(Arrays.asList(more));
+        users.add(new User(name, name, sends));
+        return this;
+    }
+
+    /** A user whose login bytes are raw (say not UTF-8, or a name someone else has), under its own label. */
+    SeedChatWorld rawUser(String label, int loginMs, byte[] login, Send... more) {
+        List<Send> sends = new ArrayList<>();
+        sends.add(new Send(Duration.ofMillis(loginMs), login));
+        sends.addAll(Arrays.asList(more));
+        users.add(new User(label, label, sends));
+        return this;
+    }
+
+    static Send line(int ms, String text) {
+        return new Send(Duration.ofMillis(ms), (text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Send eof(int ms) {
+        return new Send(Duration.ofMillis(ms), null);
+    }
+
+    List<User> users() {
+        return users;
+    }
+
+    /** What each user received in the last execution that got to its end, by label. */
+    Map<String, byte[]> lastReceived() {
+        return lastReceived;
+    }
+
+    /** The workload as a body: runs the world, stops it at {@code end}, then runs {@code check}. */
+    Body body(Check check) {
+        return () -> {
+            SimNetwork.current().defaultStreams(streams);
+            Map<String, ByteArrayOutputStream> received = new LinkedHashMap<>();
+            Network net = Network.current();
+            Nursery.open(world -> {
+                Address address = world.startAndWait("server", status -> {
+                    try (Listener listener = net.listen(Address.of("127.0.0.1", 0))) {
+                        status.started(listener.address());
+                        net.serve(listener, new SeedChat(), Network.OnHandlerFailure.PROPAGATE);
+                    }
+                });
+                for (User u : users) {
+                    ByteArrayOutputStream got = new ByteArrayOutputStream();
+                    received.put(u.label(), got);
+                    world.start(u.label(), () -> play(net, address, u, got));
+                }
+                Trellis.sleep(end);
+                world.cancelScope().cancel();
+            });
+            Map<String, byte[]> bytes = new LinkedHashMap<>();
+            received.forEach((label, got) -> bytes.put(label, got.toByteArray()));
+            lastReceived = bytes;
+            check.check(users, bytes);
+        };
+    }
+
+    private static void play(Network net, Address address, User u, ByteArrayOutputStream got) throws Exception {
+        sleepUntil(u.sends().get(0).at());
+        try (ByteStream stream = net.connect(address)) {
+            Nursery.open(user -> {
+                user.start(u.label() + "-reads", () -> {
+                    byte[] buf = new byte[4096];
+                    int n;
+                    while ((n = stream.receiveSome(buf, 0, buf.length)) > 0) {
+                        got.write(buf, 0, n);
+                    }
+                });
+                for (Send s : u.sends()) {
+                    sleepUntil(s.at());
+                    if (s.data() == null) {
+                        stream.sendEof();
+                    } else {
+                        stream.sendAll(s.data());
+                    }
+                }
+            });
+        }
+    }
+
+    private static void sleepUntil(Duration at) {
+        Duration wait = at.minus(Trellis.now());
+        if (wait.isPositive()) {
+            Trellis.sleep(wait);
+        }
+    }
+
+    /** A check that accepts every history: for workloads whose failure is a crash. */
+    static void anything(List<User> users, Map<String, byte[]> received) {}
+
+    /**
+     * Every line a user receives after the prompt is a whole line someone sent or a notice about
+     * a whole name someone sent: a chunk taken for a line shows as a split, merged or renamed line.
+     */
+    static void chunksAreLines(List<User> users, Map<String, byte[]> received) {
+        for (User r : users) {
+            String got = new String(received.get(r.label()), StandardCharsets.UTF_8);
+            String prompt = new String(SeedChat.PROMPT, StandardCharsets.US_ASCII);
+            if (!got.startsWith(prompt)) {
+                throw new ChatBug("chunk-as-line", r.label() + " did not get the prompt first: [" + got + "]");
+            }
+            List<String> allowed = new ArrayList<>();
+            allowed.add("<meta>: Welcome " + r.name() + ".");
+            for (User s : users) {
+                allowed.add("<meta>: " + s.name() + " joined.");
+                allowed.add("<meta>: " + s.name() + " left");
+                if (s != r) {
+                    for (String m : s.messages()) {
+                        allowed.add("<" + s.name() + "> : " + m);
+                    }
+                }
+            }
+            String rest = got.substring(prompt.length());
+            for (String line : rest.split("\n", -1)) {
+                if (!line.isEmpty() && !allowed.contains(line)) {
+                    throw new ChatBug("chunk-as-line", r.label() + " received the line [" + line
+                            + "], which is no whole line or name anyone sent; all it received: [" + rest + "]");
+                }
+            }
+        }
+    }
+
+    /** Any two users see the chat lines they both received in one order. */
+    static void oneBroadcastOrder(List<User> users, Map<String, byte[]> received) {
+        Map<String, List<String>> chat = new LinkedHashMap<>();
+        for (User u : users) {
+            List<String> lines = new ArrayList<>();
+            for (String line : new String(received.get(u.label()), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("<") && !line.startsWith("<meta>")) {
+                    lines.add(line);
+                }
+            }
+            chat.put(u.label(), lines);
+        }
+        for (User a : users) {
+            for (User b : users) {
+                if (a.label().compareTo(b.label()) >= 0) {
+                    continue;
+                }
+                List<String> inA = new ArrayList<>(chat.get(a.label()));
+                List<String> inB = new ArrayList<>(chat.get(b.label()));
+                inA.retainAll(chat.get(b.label()));
+                inB.retainAll(chat.get(a.label()));
+                if (!inA.equals(inB)) {
+                    throw new ChatBug("broadcast-order", a.label() + " saw " + inA + " but " + b.label() + " saw " + inB);
+                }
+            }
+        }
+    }
+}
