@@ -129,7 +129,8 @@ public final class SeedChat implements Handler {
                 String sender = currentUserName;
                 forEachUser((userName, userStream) -> {
                     if (!userName.equals(sender)) {
-                        long receiver = ids.get(userStream);   // before the send: a leave during it removes the id
+                        // Read before the send, which a leave may interleave; bookkeeping must never add a failure.
+                        long receiver = ids.getOrDefault(userStream, 0L);
                         userStream.sendAll(line);
                         Trellis.event("chat.deliver", message, receiver);
                     }

@@ -11,11 +11,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -31,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class SeedChatTest {
-    private static final Duration END = Duration.ofSeconds(1);
     /** Seeds an exploration may spend on one bug before the test gives up. */
     private static final int BUDGET = 5_000;
     /** Seeds a workload without the bug must pass. */
@@ -41,7 +37,7 @@ class SeedChatTest {
     class Protocol {
         @Test
         void aQuietConversationGetsTheSeedsLinesAndEvents() {
-            SeedChatWorld world = new SeedChatWorld(StreamOptions.plain(), END)
+            SeedChatWorld world = new SeedChatWorld(StreamOptions.plain(), SeedChatBugs.END)
                     .user("alice", 0, line(100, "hi"))
                     .user("bob", 10, eof(200));
             for (long seed = 0; seed < 20; seed++) {
@@ -64,7 +60,7 @@ class SeedChatTest {
 
         @Test
         void aTakenNameIsAskedAgainAndAnyOtherNameIsAccepted() {
-            SeedChatWorld world = new SeedChatWorld(StreamOptions.plain(), END)
+            SeedChatWorld world = new SeedChatWorld(StreamOptions.plain(), SeedChatBugs.END)
                     .user("alice", 0)
                     .rawUser("alice-again", 10, "alice\n".getBytes(StandardCharsets.UTF_8), line(20, ""), line(30, "x"));
             Simulation.run(world.body(SeedChatWorld::anything), 0).orThrow();
@@ -91,81 +87,39 @@ class SeedChatTest {
     class BugsFoundByExploring {
         @Test
         void aJoinOrLeaveDuringABroadcastCrashesTheServer() {
-            SeedChatWorld racy = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "hi all"))
-                    .user("bob", 10)
-                    .user("carol", 20, eof(100))
-                    .user("dave", 100);
-            SeedChatWorld calm = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "hi all"))
-                    .user("bob", 10)
-                    .user("carol", 20, eof(300))
-                    .user("dave", 200);
-            findAndReplay("fail-fast iterator", racy.body(SeedChatWorld::anything), calm.body(SeedChatWorld::anything),
-                    thrown(ConcurrentModificationException.class));
+            findAndReplay(SeedChatBugs.failFastIterator());
         }
 
         @Test
         void aChunkIsTakenForALine() {
-            SeedChatWorld chunky = new SeedChatWorld(StreamOptions.adversarial(), END)
-                    .user("alice", 0, line(100, "hello bob"), line(100, "how are you"))
-                    .user("bob", 10, line(200, "fine thanks"))
-                    .user("carol", 20);
-            SeedChatWorld whole = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "hello bob"), line(110, "how are you"))
-                    .user("bob", 10, line(200, "fine thanks"))
-                    .user("carol", 20);
-            findAndReplay("chunk taken as a line", chunky.body(SeedChatWorld::chunksAreLines),
-                    whole.body(SeedChatWorld::chunksAreLines), rule("chunk-as-line"));
+            findAndReplay(SeedChatBugs.chunkAsLine());
         }
 
         @Test
         void invalidUtf8InANameKillsTheServer() {
-            SeedChatWorld hostile = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "hi"))
-                    .rawUser("mallory", 50, new byte[] {(byte) 0xC3, 0x28, '\n'});
-            SeedChatWorld polite = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "hi"))
-                    .user("mallory", 50);
-            findAndReplay("invalid UTF-8", hostile.body(SeedChatWorld::anything), polite.body(SeedChatWorld::anything),
-                    thrown(MalformedInputException.class));
+            findAndReplay(SeedChatBugs.invalidUtf8());
         }
 
         @Test
         void aValidNameSplitInsideACharacterKillsTheServer() {
-            SeedChatWorld split = new SeedChatWorld(StreamOptions.adversarial(), END)
-                    .user("alice", 0)
-                    .user("zoë", 10);
-            SeedChatWorld whole = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0)
-                    .user("zoë", 10);
-            findAndReplay("UTF-8 split across chunks", split.body(SeedChatWorld::anything),
-                    whole.body(SeedChatWorld::anything), thrown(MalformedInputException.class));
+            findAndReplay(SeedChatBugs.utf8SplitAcrossChunks());
         }
 
         @Test
         void twoReceiversSeeTwoBroadcastsInDifferentOrders() {
-            SeedChatWorld racy = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "from alice"))
-                    .user("bob", 10, line(100, "from bob"))
-                    .user("carol", 20)
-                    .user("dave", 30);
-            SeedChatWorld calm = new SeedChatWorld(StreamOptions.plain(), END)
-                    .user("alice", 0, line(100, "from alice"))
-                    .user("bob", 10, line(150, "from bob"))
-                    .user("carol", 20)
-                    .user("dave", 30);
-            findAndReplay("broadcast order", racy.body(SeedChatWorld::oneBroadcastOrder),
-                    calm.body(SeedChatWorld::oneBroadcastOrder), rule("broadcast-order"));
+            findAndReplay(SeedChatBugs.broadcastOrder());
         }
     }
 
     /**
-     * Explores {@code buggy} until it fails, asserts the failure is {@code bug} and that replaying
-     * its schedule fails the same way with the same trace; then runs {@code clean} on
+     * Explores the bug's workload until it fails, asserts the failure is that bug and that replaying
+     * its schedule fails the same way with the same trace; then runs its twin without the bug on
      * {@value #CLEAN} seeds, which must all pass.
      */
-    private static void findAndReplay(String bug, Body buggy, Body clean, Predicate<Throwable> isTheBug) {
+    private static void findAndReplay(SeedChatBugs.Bug b) {
+        String bug = b.name();
+        Body buggy = b.buggy();
+        Predicate<Throwable> isTheBug = b.isTheBug();
         Simulation.Exploration found = Simulation.explore(buggy, 0, BUDGET, SimConfig.defaults());
         assertThat(found.ok()).as("%s not found in %d executions", bug, BUDGET).isFalse();
         Result r = found.last();
@@ -178,16 +132,7 @@ class SeedChatTest {
         assertThat(again.traceHashHex()).as("%s: its replay", bug).isEqualTo(r.traceHashHex());
         assertThat(again.bodyFailure()).as("%s: its replay fails the same way", bug).matches(isTheBug);
 
-        Simulation.explore(clean, 0, CLEAN, SimConfig.defaults()).orThrow();
-    }
-
-    /** The body's failure is itself a {@code type}: the handler's exception, propagated by the server as it was. */
-    private static Predicate<Throwable> thrown(Class<? extends Throwable> type) {
-        return type::isInstance;
-    }
-
-    private static Predicate<Throwable> rule(String name) {
-        return t -> t instanceof SeedChatWorld.ChatBug b && b.rule.equals(name);
+        Simulation.explore(b.clean(), 0, CLEAN, SimConfig.defaults()).orThrow();
     }
 
     private static String text(SeedChatWorld world, String label) {
