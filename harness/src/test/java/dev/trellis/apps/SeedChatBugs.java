@@ -1,6 +1,7 @@
 package dev.trellis.apps;
 
 import dev.trellis.runtime.Body;
+import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.streams.StreamOptions;
 
 import java.nio.charset.MalformedInputException;
@@ -27,7 +28,8 @@ final class SeedChatBugs {
     record Bug(String name, Body buggy, Body clean, Predicate<Throwable> isTheBug) {}
 
     static List<Bug> all() {
-        return List.of(failFastIterator(), chunkAsLine(), invalidUtf8(), utf8SplitAcrossChunks(), broadcastOrder());
+        return List.of(failFastIterator(), chunkAsLine(), invalidUtf8(), utf8SplitAcrossChunks(), broadcastOrder(),
+                brokenPeer(), stalledByASilentUser(), insaneNames());
     }
 
     /** Carol leaves and dave joins at the instant alice broadcasts. */
@@ -98,6 +100,59 @@ final class SeedChatBugs {
                 .user("dave", 30);
         return new Bug("broadcast order", racy.body(SeedChatWorld::oneBroadcastOrder),
                 calm.body(SeedChatWorld::oneBroadcastOrder), rule("broadcast-order"));
+    }
+
+    /**
+     * Every connection resets at a byte the seed draws, in either direction: a send to the broken
+     * user raises in the sender's handler, a receive in the user's own, and either takes the
+     * server down.
+     */
+    static Bug brokenPeer() {
+        SeedChatWorld breaking = new SeedChatWorld(StreamOptions.plain().withRandomReset(120), END)
+                .user("alice", 0, line(100, "hi bob"))
+                .user("bob", 10, line(200, "hi alice"));
+        SeedChatWorld sound = new SeedChatWorld(StreamOptions.plain(), END)
+                .user("alice", 0, line(100, "hi bob"))
+                .user("bob", 10, line(200, "hi alice"));
+        return new Bug("broken peer", breaking.body(SeedChatWorld::anything), sound.body(SeedChatWorld::anything),
+                BrokenStreamException.class::isInstance);
+    }
+
+    /**
+     * Eve logs in between alice and bob and never reads; once her 128-byte buffer is full, alice's
+     * broadcast waits on her forever and bob, after her in the users map, hears no more. (With
+     * 64 bytes, bob's join notice already fills it and stalls bob's handler; alice's broadcast
+     * then meets it inside eve's {@code sendAll}, and the server dies of BusyResourceException:
+     * a second way a silent user hurts, which this workload keeps out of the way.)
+     */
+    static Bug stalledByASilentUser() {
+        StreamOptions small = StreamOptions.plain().withCapacity(128);
+        SeedChatWorld stalled = new SeedChatWorld(small, END)
+                .user("alice", 0, line(100, "one two three four"), line(110, "five six seven eight"),
+                        line(120, "nine ten eleven twelve"))
+                .silentUser("eve", 10)
+                .user("bob", 20);
+        SeedChatWorld flowing = new SeedChatWorld(small, END)
+                .user("alice", 0, line(100, "one two three four"), line(110, "five six seven eight"),
+                        line(120, "nine ten eleven twelve"))
+                .user("eve", 10)
+                .user("bob", 20);
+        return new Bug("stall behind a silent user", stalled.body(SeedChatWorld::allDelivered),
+                flowing.body(SeedChatWorld::allDelivered), rule("stalled"));
+    }
+
+    /** One user sends an empty name, another calls itself {@code <meta>}. */
+    static Bug insaneNames() {
+        SeedChatWorld hostile = new SeedChatWorld(StreamOptions.plain(), END)
+                .user("alice", 0)
+                .rawUser("nameless", 10, new byte[] {'\n'})
+                .user("<meta>", 20);
+        SeedChatWorld polite = new SeedChatWorld(StreamOptions.plain(), END)
+                .user("alice", 0)
+                .user("bob", 10)
+                .user("meta", 20);
+        return new Bug("empty or impersonating names", hostile.body(SeedChatWorld::saneNames),
+                polite.body(SeedChatWorld::saneNames), rule("sane-names"));
     }
 
     private static Predicate<Throwable> rule(String name) {

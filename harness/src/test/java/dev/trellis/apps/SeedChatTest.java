@@ -109,6 +109,21 @@ class SeedChatTest {
         void twoReceiversSeeTwoBroadcastsInDifferentOrders() {
             findAndReplay(SeedChatBugs.broadcastOrder());
         }
+
+        @Test
+        void aBrokenPeerTakesTheServerDown() {
+            findAndReplay(SeedChatBugs.brokenPeer());
+        }
+
+        @Test
+        void aUserWhoStopsReadingStallsTheOthers() {
+            findAndReplay(SeedChatBugs.stalledByASilentUser());
+        }
+
+        @Test
+        void emptyAndImpersonatingNamesAreAccepted() {
+            findAndReplay(SeedChatBugs.insaneNames());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.trellis.apps;
 
 import dev.trellis.runtime.Address;
 import dev.trellis.runtime.Body;
+import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
@@ -34,8 +35,8 @@ final class SeedChatWorld {
     /** What a user sends at a virtual time: bytes, or end-of-stream when {@code data} is null. */
     record Send(Duration at, byte[] data) {}
 
-    /** One user: a label for reports, the name it logs in with, and what it sends. */
-    record User(String label, String name, List<Send> sends) {
+    /** One user: a label for reports, the name it logs in with, what it sends, and whether it reads. */
+    record User(String label, String name, List<Send> sends, boolean reads) {
         /** The chat lines this user sent after logging in, without their newline. */
         List<String> messages() {
             List<String> out = new ArrayList<>();
@@ -82,7 +83,13 @@ final class SeedChatWorld {
         List<Send> sends = new ArrayList<>();
         sends.add(line(loginMs, name));
         sends.addAll(Arrays.asList(more));
-        users.add(new User(name, name, sends));
+        users.add(new User(name, name, sends, true));
+        return this;
+    }
+
+    /** A user who logs in with {@code name} at {@code loginMs} and never reads a byte. */
+    SeedChatWorld silentUser(String name, int loginMs) {
+        users.add(new User(name, name, List.of(line(loginMs, name)), false));
         return this;
     }
 
@@ -91,7 +98,7 @@ final class SeedChatWorld {
         List<Send> sends = new ArrayList<>();
         sends.add(new Send(Duration.ofMillis(loginMs), login));
         sends.addAll(Arrays.asList(more));
-        users.add(new User(label, label, sends));
+        users.add(new User(label, label, sends, true));
         return this;
     }
 
@@ -140,24 +147,41 @@ final class SeedChatWorld {
         };
     }
 
-    private static void play(Network net, Address address, User u, ByteArrayOutputStream got) throws Exception {
+    /**
+     * One user's life. A user whose connection breaks stops quietly: the workloads judge the
+     * server, so only a failure of the server may end the world early.
+     */
+    private void play(Network net, Address address, User u, ByteArrayOutputStream got) throws Exception {
         sleepUntil(u.sends().get(0).at());
         try (ByteStream stream = net.connect(address)) {
             Nursery.open(user -> {
-                user.start(u.label() + "-reads", () -> {
-                    byte[] buf = new byte[4096];
-                    int n;
-                    while ((n = stream.receiveSome(buf, 0, buf.length)) > 0) {
-                        got.write(buf, 0, n);
+                if (u.reads()) {
+                    user.start(u.label() + "-reads", () -> {
+                        byte[] buf = new byte[4096];
+                        int n;
+                        try {
+                            while ((n = stream.receiveSome(buf, 0, buf.length)) > 0) {
+                                got.write(buf, 0, n);
+                            }
+                        } catch (BrokenStreamException broken) {
+                            // the connection broke: this user hears no more
+                        }
+                    });
+                }
+                try {
+                    for (Send s : u.sends()) {
+                        sleepUntil(s.at());
+                        if (s.data() == null) {
+                            stream.sendEof();
+                        } else {
+                            stream.sendAll(s.data());
+                        }
                     }
-                });
-                for (Send s : u.sends()) {
-                    sleepUntil(s.at());
-                    if (s.data() == null) {
-                        stream.sendEof();
-                    } else {
-                        stream.sendAll(s.data());
+                    if (!u.reads()) {
+                        sleepUntil(end);   // connected and silent until the world stops, never hanging up
                     }
+                } catch (BrokenStreamException broken) {
+                    // the connection broke: this user says no more
                 }
             });
         }
@@ -228,6 +252,49 @@ final class SeedChatWorld {
                 inB.retainAll(chat.get(a.label()));
                 if (!inA.equals(inB)) {
                     throw new ChatBug("broadcast-order", a.label() + " saw " + inA + " but " + b.label() + " saw " + inB);
+                }
+            }
+        }
+    }
+
+    /**
+     * Every user who reads receives every line every other user sent (all of them stay joined to
+     * the end): a user who stops reading must not hold the others' messages back.
+     */
+    static void allDelivered(List<User> users, Map<String, byte[]> received) {
+        for (User r : users) {
+            if (!r.reads()) {
+                continue;
+            }
+            List<String> lines = List.of(new String(received.get(r.label()), StandardCharsets.UTF_8).split("\n"));
+            for (User s : users) {
+                for (String m : s == r ? List.<String>of() : s.messages()) {
+                    if (!lines.contains("<" + s.name() + "> : " + m)) {
+                        throw new ChatBug("stalled", r.label() + " never received [" + m + "] from " + s.label()
+                                + "; all it received: " + lines);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Every name the server welcomes or announces is 1 to 32 printable characters and does not
+     * start with {@code <}, so no user is nameless and none can pass for {@code <meta>}.
+     */
+    static void saneNames(List<User> users, Map<String, byte[]> received) {
+        for (User r : users) {
+            for (String line : new String(received.get(r.label()), StandardCharsets.UTF_8).split("\n")) {
+                String name = null;
+                int at = line.indexOf("<meta>: Welcome ");
+                if (at >= 0 && line.endsWith(".")) {
+                    name = line.substring(at + "<meta>: Welcome ".length(), line.length() - 1);
+                } else if (line.startsWith("<meta>: ") && line.endsWith(" joined.")) {
+                    name = line.substring("<meta>: ".length(), line.length() - " joined.".length());
+                }
+                if (name != null && (name.isEmpty() || name.length() > 32 || name.startsWith("<")
+                        || !name.chars().allMatch(c -> c >= 0x20 && c != 0x7f))) {
+                    throw new ChatBug("sane-names", r.label() + " was told of a user named [" + name + "] in [" + line + "]");
                 }
             }
         }
