@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Figures, not a test: for each of the seed chat's bugs ({@link SeedChatBugs}) and each strategy,
  * the executions to the first failure in 20 independent seed blocks of at most 5,000, and their
- * median. A block that fails with something other than the bug is counted as a miss and said so.
+ * median. A block that fails with something other than the bug is counted as a miss and said so;
+ * then 5,000 executions of the bug's twin without it, which must not fail.
  * From {@code harness/} after {@code mvn -B -q test-compile}:
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp target/classes:target/test-classes \
@@ -45,6 +46,9 @@ public final class SeedChatMeasure {
                         median == Long.MAX_VALUE ? "> " + PER_BLOCK : String.valueOf(median),
                         Arrays.toString(Arrays.stream(firsts).map(f -> f == Long.MAX_VALUE ? -1 : f).toArray()),
                         missed == 0 ? "" : " (" + missed + " missed" + (other > 0 ? ", " + other + " failed otherwise" : "") + ")");
+                // The twin without the bug must not fail: a check that fires on it proves nothing.
+                System.out.printf("%-26s %-7s twin without the bug: %s%n", "", spec,
+                        Simulation.explore(bug.clean(), 0, PER_BLOCK, SimConfig.defaults().withStrategy(spec)).summary());
             }
         }
     }

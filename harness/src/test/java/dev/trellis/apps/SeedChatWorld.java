@@ -4,6 +4,7 @@ import dev.trellis.runtime.Address;
 import dev.trellis.runtime.Body;
 import dev.trellis.runtime.BrokenStreamException;
 import dev.trellis.runtime.ByteStream;
+import dev.trellis.runtime.CancelScope;
 import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Nursery;
@@ -119,17 +120,20 @@ final class SeedChatWorld {
         return lastReceived;
     }
 
-    /** The workload as a body: runs the world, stops it at {@code end}, then runs {@code check}. */
+    /** The workload as a body: runs the world, stops the server at {@code end} and the users just after, then runs {@code check}. */
     Body body(Check check) {
         return () -> {
             SimNetwork.current().defaultStreams(streams);
             Map<String, ByteArrayOutputStream> received = new LinkedHashMap<>();
             Network net = Network.current();
             Nursery.open(world -> {
+                // The server stops first, at its own deadline, and the users a moment later: were the
+                // users cancelled first, their closing streams would break a handler still sending to
+                // them, and the world's own shutdown would look like the broken-peer bug.
                 Address address = world.startAndWait("server", status -> {
                     try (Listener listener = net.listen(Address.of("127.0.0.1", 0))) {
                         status.started(listener.address());
-                        net.serve(listener, new SeedChat(), Network.OnHandlerFailure.PROPAGATE);
+                        CancelScope.moveOnAt(end, () -> net.serve(listener, new SeedChat(), Network.OnHandlerFailure.PROPAGATE));
                     }
                 });
                 for (User u : users) {
@@ -137,7 +141,7 @@ final class SeedChatWorld {
                     received.put(u.label(), got);
                     world.start(u.label(), () -> play(net, address, u, got));
                 }
-                Trellis.sleep(end);
+                sleepUntil(end.plusMillis(1));
                 world.cancelScope().cancel();
             });
             Map<String, byte[]> bytes = new LinkedHashMap<>();
@@ -178,7 +182,7 @@ final class SeedChatWorld {
                         }
                     }
                     if (!u.reads()) {
-                        sleepUntil(end);   // connected and silent until the world stops, never hanging up
+                        sleepUntil(end.multipliedBy(2));   // connected and silent until the world stops it
                     }
                 } catch (BrokenStreamException broken) {
                     // the connection broke: this user says no more
