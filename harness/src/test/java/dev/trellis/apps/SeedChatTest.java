@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import static dev.trellis.apps.SeedChatWorld.eof;
 import static dev.trellis.apps.SeedChatWorld.line;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * The tutorial's chat server, ported bugs and all: its protocol on a quiet conversation, and each
@@ -48,13 +49,13 @@ class SeedChatTest {
                         + "<alice> : hi\n");
                 Trace t = r.trace();
                 assertThat(t.events("chat.join")).extracting(Trace.Event::a, Trace.Event::b)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L), org.assertj.core.groups.Tuple.tuple(2L, 2L));
+                        .containsExactly(tuple(1L, 1L), tuple(2L, 2L));
                 assertThat(t.events("chat.broadcast")).extracting(Trace.Event::a, Trace.Event::b)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 1L));
+                        .containsExactly(tuple(1L, 1L));
                 assertThat(t.events("chat.deliver")).extracting(Trace.Event::a, Trace.Event::b)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 2L));
+                        .containsExactly(tuple(1L, 2L));
                 assertThat(t.events("chat.leave")).extracting(Trace.Event::a, Trace.Event::b)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 1L));
+                        .containsExactly(tuple(2L, 1L));
             }
         }
 
@@ -140,8 +141,9 @@ class SeedChatTest {
         Result r = found.last();
         assertThat(r.failure()).as("%s: the harness itself found nothing wrong", bug).isNull();
         assertThat(r.bodyFailure()).as("%s: the failure is that bug, not another", bug).matches(isTheBug);
-        System.out.printf("seed-chat bug '%s' found after %d executions: %s%n  %s%n", bug, found.executions(),
-                r.schedule().text(), r.bodyFailure());
+        System.out.printf("seed-chat bug '%s' found after %d executions: %s%n  %s%n"
+                        + "  replay: Simulation.run(body, Schedule.parse(\"%s\")), or -Dtrellis.seed=%d%n",
+                bug, found.executions(), r.schedule().text(), r.bodyFailure(), r.schedule().text(), r.seed());
 
         Result again = Simulation.run(buggy, r.schedule());
         assertThat(again.traceHashHex()).as("%s: its replay", bug).isEqualTo(r.traceHashHex());
