@@ -42,7 +42,9 @@ public final class Programs {
             new Program("echo", "the echo server; its demo serves on a free port and sends it two lines",
                     EchoDemo::run, EchoHandler::new),
             new Program("happy-eyeballs", "RFC 8305 connection racing: under --sim a hanging, a refusing and an accepting "
-                    + "address; it connects at t = 0.4 s", HappyEyeballsDemo::run, null));
+                    + "address; it connects at t = 0.4 s", HappyEyeballsDemo::run, null),
+            new Program("seed-chat", "the tutorial's chat server, bugs and all; its demo is a three-user conversation",
+                    SeedChatDemo::run, SeedChat::new));
 
     /** Every program, in a fixed order. */
     public static List<Program> all() {
