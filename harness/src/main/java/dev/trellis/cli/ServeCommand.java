@@ -47,7 +47,17 @@ final class ServeCommand implements Callable<Integer> {
             Network net = Network.current();
             try (Listener listener = net.listen(Address.of(host, port))) {
                 System.out.println("serving " + program + " on " + listener.address() + " (Ctrl-C stops)");
-                net.serve(listener, handler, Network.OnHandlerFailure.CLOSE_CONNECTION);
+                // The real runtime keeps no trace, where the failure would be noted: say it here.
+                Handler reporting = stream -> {
+                    try {
+                        handler.handle(stream);
+                    } catch (Exception | AssertionError e) {
+                        // Cancelled is an Error, so a cancellation passes by unprinted.
+                        System.err.println("a connection's handler failed and the connection was closed: " + e);
+                        throw e;
+                    }
+                };
+                net.serve(listener, reporting, Network.OnHandlerFailure.CLOSE_CONNECTION);
             }
             return null;
         });

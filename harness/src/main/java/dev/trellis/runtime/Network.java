@@ -47,7 +47,10 @@ public interface Network {
     enum OnHandlerFailure {
         /** The failure cancels the server and every connection and propagates, as in trio. */
         PROPAGATE,
-        /** The failure is recorded in the trace (and printed under the real runtime); only that connection closes. */
+        /**
+         * The failure is noted in the trace (the real runtime keeps none: {@code trellis serve}
+         * prints it); only that connection closes.
+         */
         CLOSE_CONNECTION
     }
 
