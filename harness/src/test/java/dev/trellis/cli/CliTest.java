@@ -44,24 +44,25 @@ class CliTest {
                 .contains("[ 0.000 s] client: got back hello", "[ 0.000 s] client: got back world", "[ 0.000 s] done");
     }
 
-    @Test
-    void anUnknownProgramIsRefusedWithTheKnownOnes() {
+    /** Runs a command line that must be refused with exit code 2; returns what it printed on stderr. */
+    private static String refused(String... args) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int demo;
-        int serve;
         try {
-            demo = new CommandLine(new Main()).execute("demo", "chatt", "--sim");
-            serve = new CommandLine(new Main()).execute("serve", "nursery");
+            int code = new CommandLine(new Main()).execute(args);
+            assertThat(code).as("exit code of trellis %s", String.join(" ", args)).isEqualTo(2);
         } finally {
             System.setErr(original);
         }
-        assertThat(demo).isEqualTo(2);
-        assertThat(serve).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("unknown program 'chatt': programs with a demo are: nursery, echo")
-                .contains("unknown server 'nursery': programs with a server are: echo");
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anUnknownProgramIsRefusedWithTheKnownOnes() {
+        assertThat(refused("demo", "chatt", "--sim"))
+                .contains("unknown program 'chatt': programs with a demo are: nursery, echo");
+        assertThat(refused("serve", "nursery")).contains("unknown server 'nursery': programs with a server are: echo");
     }
 
     @Test
@@ -101,23 +102,10 @@ class CliTest {
 
     @Test
     void aBadStrategyIsRefusedWithTheKnownOnesNotAStackTrace() {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int demo;
-        int bench;
-        try {
-            demo = new CommandLine(new Main()).execute("demo", "nursery", "--sim", "--strategy", "pos:3");
-            bench = new CommandLine(new Main()).execute("bench", "--strategies", "--specs", "random,no-such-strategy");
-        } finally {
-            System.setErr(original);
-        }
-        assertThat(demo).isEqualTo(2);
-        assertThat(bench).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("--strategy: unknown strategy [pos:3]: expected 'random', 'pos'")
-                .contains("--specs: unknown strategy [no-such-strategy]")
-                .contains("'dfs:P'")
+        assertThat(refused("demo", "nursery", "--sim", "--strategy", "pos:3"))
+                .contains("--strategy: unknown strategy [pos:3]: expected 'random', 'pos'").contains("'dfs:P'")
                 .doesNotContain("\tat ");
+        assertThat(refused("bench", "--strategies", "--specs", "random,no-such-strategy"))
+                .contains("--specs: unknown strategy [no-such-strategy]").doesNotContain("\tat ");
     }
 }
