@@ -307,6 +307,22 @@ public final class Dfs implements Strategy {
         devs = list(item);
     }
 
+    /**
+     * An execution that ends before a choice it was to replay is the nondeterministic one: it
+     * fails itself, so its printed schedule is the one that shows it.
+     */
+    @Override
+    public void end() {
+        if (nextDev < devs.length || nextNode < planned) {
+            long at = nextDev < devs.length ? devs[nextDev].step() : stack.get(nextNode).step;
+            nextDev = devs.length;
+            planned = nextNode;
+            stack.subList(nextNode, stack.size()).clear();
+            throw diverged("execution #" + index + " ended before its choice at step " + at
+                    + ", which an earlier run of the same choices had reached");
+        }
+    }
+
     /** This round's next work item: the next preemption on its frontier, or null. */
     private Dev nextItem() {
         while (true) {

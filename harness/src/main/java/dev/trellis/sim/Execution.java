@@ -232,6 +232,9 @@ final class Execution extends Kernel {
         try {
             root = spawn("main", null, -1, null, body::run);
             loop();
+            if (failure == null) {
+                strategy.end();
+            }
         } catch (Replay.ReplayDiverged e) {
             fail(Failures.divergence(this, e));
         }

@@ -28,6 +28,14 @@ public interface Strategy {
      */
     int pick(ReadySet ready, long step);
 
+    /**
+     * The execution has ended with no harness failure. A strategy that replays choices an earlier
+     * run made may fail it here as nondeterministic, if it ended before one of them came (only
+     * strategies of this package can: the failure is theirs to raise).
+     */
+    default void end() {
+    }
+
     /** A value in [0, bound) for a data choice (a chunk size, a fault); bound is positive. */
     long draw(long bound);
 

@@ -413,8 +413,23 @@ class DfsTest {
             assertThat(noChoice.failure().getMessage()).contains("the program offered no choice there");
         }
 
+        /** A program that shrinks between runs: the run that comes up short is the one blamed. */
         @Test
-        void anExecutionThatEndsBeforeItsReplayedChoiceIsReportedByTheNext() {
+        void aSearchBlamesTheExecutionThatCameUpShortByItsOwnSpec() {
+            AtomicInteger runs = new AtomicInteger();
+            Simulation.Exploration e = Simulation.explore(() -> {
+                int k = runs.incrementAndGet() <= 2 ? 3 : 1;   // from the third run on, one step each
+                tasks(new ArrayList<>(), null, k, k).run();
+            }, 0, 100, SimConfig.defaults().withStrategy("dfs:2"));
+            assertThat(e.last().failure()).isInstanceOf(SimulationFailure.Nondeterminism.class);
+            Matcher m = Pattern.compile("dfs:2:#(\\d+):").matcher(e.last().strategy());
+            assertThat(m.find()).isTrue();
+            assertThat(e.last().failure().getMessage()).contains("execution #" + m.group(1) + " ended before its choice");
+            assertThat(Long.parseLong(m.group(1))).isEqualTo(e.executions() - 1);
+        }
+
+        @Test
+        void anExecutionThatEndsBeforeItsReplayedChoiceFailsItself() {
             Dfs dfs = new Dfs(1);
             ReadySet abc = ready(-1, 1, 2, 3);
             ReadySet bc = ready(-1, 2, 3);
@@ -425,10 +440,13 @@ class DfsTest {
             dfs.begin(0);   // replays the choice at step 1, then tries task 3 at step 2
             assertThat(dfs.spec()).isEqualTo("dfs:1:#1:data=0:2=3");
             dfs.pick(abc, 1);
-            // ...but the program ends here, before step 2.
-            dfs.begin(0);
-            assertThatThrownBy(() -> dfs.pick(abc, 1)).isInstanceOf(Replay.ReplayDiverged.class)
+            // ...but the program ends here, before step 2: this execution is the one that fails.
+            assertThatThrownBy(dfs::end).isInstanceOf(Replay.ReplayDiverged.class)
                     .hasMessageContaining("execution #1 ended before its choice at step 2");
+            // The search goes on from a consistent state, and the next execution is not blamed.
+            assertThat(dfs.exhausted()).isFalse();
+            dfs.begin(0);
+            dfs.pick(abc, 1);
         }
 
         private static ReadySet ready(int last, int... ids) {
