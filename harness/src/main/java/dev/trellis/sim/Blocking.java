@@ -50,7 +50,7 @@ final class Blocking {
                 // unpark tasks on the driver, synchronously: that thread was a foreign one.
                 task.setBlockedAt(thread.getStackTrace());
                 task.setState(Task.State.PARKED_ELSEWHERE);
-                ex.sawForeignThread("a thread outside the simulator unparked " + task + " as it parked");
+                ex.foreign.saw("a thread outside the simulator unparked " + task + " as it parked");
             }
         }
     }

@@ -40,12 +40,8 @@ final class Execution extends Kernel {
     /** A task the strategy chose at an inline schedule point, to run at the next step. */
     private int preselected = -1;
     private volatile SimulationFailure failure;
-    /**
-     * Threads outside the simulator this execution has seen, in the order seen (the first few,
-     * described), and how many. Touched only on the driver's thread (the carrier of every task).
-     */
-    private final List<String> foreignThreads = new ArrayList<>(0);
-    private int foreignThreadCount;
+    /** Threads outside the simulator this execution has seen; driver's thread only. */
+    final ForeignSightings foreign = new ForeignSightings();
     /** Read by the watchdog. */
     private final StepStamp stamp = new StepStamp();
     /** Set by the watchdog: the answer the caller got, which this execution returns too. */
@@ -273,8 +269,8 @@ final class Execution extends Kernel {
                     // that object: a task, none of which can run now, or a thread the simulator
                     // does not run. Only if this execution has seen such a thread is it worth
                     // giving it a moment to show itself; otherwise this is a deadlock, at once.
-                    noteWaitsOnlyForeignThreadsEnd();
-                    if (foreignThreadCount > 0 && anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
+                    foreign.noteWaitsOnlyTheyEnd(tasks);
+                    if (foreign.count() > 0 && anyParkedElsewhere() && awaitForeign(foreignGraceNanos)) {
                         continue;
                     }
                     fail(Failures.deadlock(this));
@@ -405,31 +401,6 @@ final class Execution extends Kernel {
         }
     }
 
-    /**
-     * Some java.util.concurrent waits end only when a thread completes something, not when a
-     * holder releases a lock: a CompletableFuture's join, a FutureTask's get, a ForkJoinTask.
-     * No task of this execution may run that work, so a thread outside the simulator is taking
-     * part even if the execution never saw it born (the common pool's workers are made without
-     * a trace the simulator can see). Counted as seen, so the stall waits the grace and the
-     * report names the wait. Locks, conditions and the queues built on them (their blocker is an
-     * AbstractQueuedSynchronizer or one of its conditions) are released by whoever holds them,
-     * which may well be a task, and are not counted.
-     */
-    private void noteWaitsOnlyForeignThreadsEnd() {
-        for (Task t : tasks) {
-            if (t.state() != Task.State.PARKED_ELSEWHERE) {
-                continue;
-            }
-            Object blocker = LockSupport.getBlocker(t.thread());
-            if (blocker != null && !(blocker instanceof java.util.concurrent.locks.AbstractQueuedSynchronizer)
-                    && !(blocker instanceof java.util.concurrent.locks.AbstractQueuedLongSynchronizer)
-                    && !(blocker instanceof java.util.concurrent.locks.Condition)) {
-                sawForeignThread(t + " waits on a " + blocker.getClass().getName()
-                        + ", which the thread running that work completes, not a task");
-            }
-        }
-    }
-
     private boolean anyParkedElsewhere() {
         for (Task t : tasks) {
             if (t.state() == Task.State.PARKED_ELSEWHERE) {
@@ -474,33 +445,11 @@ final class Execution extends Kernel {
             }
             // Keep the continuation so teardown can unwind the task; the run has failed.
             makeReady(task);
-            sawForeignThread("thread '" + a.from() + "' woke " + task);
+            foreign.saw("thread '" + a.from() + "' woke " + task);
             fail(Failures.foreignWake(this, task, a.from()));
             return;
         }
     }
-
-    /**
-     * Notes a thread outside the simulator that took part in this execution: one a task created
-     * (see {@link ThreadBirths}), one that handed back a task's continuation, one that unparked a
-     * task as it parked. From then on a stall with tasks parked on java.util.concurrent objects
-     * waits out the foreign grace before it is a deadlock, and teardown waits as long before it
-     * abandons tasks (see {@link Teardown}). Driver's thread only.
-     */
-    void sawForeignThread(String what) {
-        if (foreignThreads.size() < FOREIGN_THREADS_DESCRIBED) {
-            foreignThreads.add(what);
-        }
-        foreignThreadCount++;
-    }
-
-    private static final int FOREIGN_THREADS_DESCRIBED = 3;
-
-    /** How many foreign threads this execution has seen (see {@link #sawForeignThread}). */
-    int foreignThreadCount() { return foreignThreadCount; }
-
-    /** The first few of them, described, in the order seen. */
-    List<String> foreignThreadsSeen() { return foreignThreads; }
 
     /** Whether the kernel is constructing a task's own thread (for {@link ThreadBirths}). */
     boolean constructingTaskThread() { return creatingTaskThread(); }
@@ -564,7 +513,7 @@ final class Execution extends Kernel {
                 Task t = owner(a.continuation());
                 if (t != null && t.state() != Task.State.READY && t.state() != Task.State.DONE
                         && t.state() != Task.State.ABANDONED) {
-                    sawForeignThread("thread '" + a.from() + "' woke " + t + " at teardown");
+                    foreign.saw("thread '" + a.from() + "' woke " + t + " at teardown");
                     makeReady(t);
                 }
             }

@@ -40,7 +40,7 @@ final class Failures {
      * the execution saw, never on how long anything took, so a seed's report is always the same.
      */
     private static void appendForeignVerdict(StringBuilder sb, Execution ex) {
-        if (ex.foreignThreadCount() == 0) {
+        if (ex.foreign.count() == 0) {
             sb.append("Reported at once: the simulator saw no thread outside it in this execution (no task "
                     + "created one, none woke a task, no task waits on work such a thread completes), so only a "
                     + "task could wake a task parked outside Trellis, "
@@ -54,10 +54,10 @@ final class Failures {
         sb.append("No thread outside the simulator woke a task parked outside Trellis within ")
                 .append(ex.config.foreignGrace().toMillis()).append(" ms of wall time (SimConfig.withForeignGrace). "
                         + "What showed a thread outside the simulator taking part in this execution:\n");
-        for (String seen : ex.foreignThreadsSeen()) {
+        for (String seen : ex.foreign.described()) {
             sb.append("  - ").append(seen).append('\n');
         }
-        int more = ex.foreignThreadCount() - ex.foreignThreadsSeen().size();
+        int more = ex.foreign.count() - ex.foreign.described().size();
         if (more > 0) {
             sb.append("  - and ").append(more).append(" more\n");
         }

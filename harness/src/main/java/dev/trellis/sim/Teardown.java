@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * Semaphore.acquireUninterruptibly) or caught it and waited again, and no task is left that could
  * release them, since the others have ended or are parked the same way. Another round would do the
  * same again. Only a thread outside the simulator could still free such a task, so unless the
- * execution has seen one (see {@link Execution#sawForeignThread}) those tasks are abandoned at
+ * execution has seen one (see {@link ForeignSightings#saw}) those tasks are abandoned at
  * once ({@link dev.trellis.runtime.spi.Kernel#abandon}); if it has, teardown first waits the
  * foreign grace for that thread. Tasks that wait on something in flight (a monitor a JDK thread
  * hands over, a JDK timer) are waited for up to {@link #IN_FLIGHT_NANOS} of wall time, then
@@ -47,7 +47,7 @@ final class Teardown {
                 continue;
             }
             stuck = allStuck(ex);
-            if (stuck && ex.foreignThreadCount() == 0) {
+            if (stuck && ex.foreign.count() == 0) {
                 break;
             }
             long now = System.nanoTime();
@@ -108,7 +108,7 @@ final class Teardown {
             sb.append("Each is parked in a wait that ignored the interrupt teardown sent (or caught the "
                     + "InterruptedException and waited again), and every task that could release it has ended or is "
                     + "parked the same way; ");
-            sb.append(ex.foreignThreadCount() == 0
+            sb.append(ex.foreign.count() == 0
                     ? "the simulator saw no thread outside it in this execution."
                     : "no thread outside the simulator released one within " + ex.config.foreignGrace().toMillis()
                             + " ms (SimConfig.withForeignGrace).");

@@ -38,7 +38,7 @@ final class ThreadBirths {
     private static void noticed() {
         Task task = Kernel.currentOrNull();
         if (task != null && task.kernel() instanceof Execution ex && !ex.constructingTaskThread()) {
-            ex.sawForeignThread(task + " created a thread at " + creationSite(Thread.currentThread().getStackTrace()));
+            ex.foreign.saw(task + " created a thread at " + creationSite(Thread.currentThread().getStackTrace()));
         }
     }
 
