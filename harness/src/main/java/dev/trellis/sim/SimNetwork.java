@@ -134,10 +134,19 @@ public final class SimNetwork implements Network {
     public ByteStream connect(Address address) {
         kernel.checkpointIfCancelled();
         // One address, the first, as on real TCP: trying the others is Happy Eyeballs' job.
-        return connectTo(resolve(address.host()).get(0), address.port());
+        return connectTo(resolve(address.host()).get(0), address.port(), null);
     }
 
-    private ByteStream connectTo(String ip, int port) {
+    /**
+     * One connection whose streams behave as {@code options} say, whatever the link's rule: one
+     * peer among many whose connection resets, or stalls, or is chopped finer than the others'.
+     */
+    public ByteStream connect(Address address, StreamOptions options) {
+        kernel.checkpointIfCancelled();
+        return connectTo(resolve(address.host()).get(0), address.port(), options);
+    }
+
+    private ByteStream connectTo(String ip, int port, StreamOptions own) {
         if (hanging.contains(ip)) {
             // A fresh lot nobody can unpark: only cancellation ends this wait.
             new ParkingLot().park("connect to " + ip + ":" + port + " hangs (SimNetwork.connectHangs)");
@@ -160,7 +169,7 @@ public final class SimNetwork implements Network {
         if (l == null || l.closed) {
             throw new ConnectException("connection refused: nothing listens on " + key);
         }
-        StreamOptions opts = links.getOrDefault(ip, defaults);
+        StreamOptions opts = own != null ? own : links.getOrDefault(ip, defaults);
         MemoryStreams.Partition partition = window == null ? null
                 : at -> at >= window[0] && at < window[1] ? window[1] : at;
         ByteStream[] pair = MemoryStreams.pair(opts, opts, partition);

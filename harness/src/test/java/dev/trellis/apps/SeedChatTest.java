@@ -1,11 +1,14 @@
 package dev.trellis.apps;
 
+import dev.trellis.check.ChatHistory;
+import dev.trellis.check.ChatInvariants;
 import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Body;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
 import dev.trellis.streams.StreamOptions;
+import dev.trellis.testkit.ChatWorkload;
 import dev.trellis.trace.Trace;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -16,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-import static dev.trellis.apps.SeedChatWorld.eof;
-import static dev.trellis.apps.SeedChatWorld.line;
+import static dev.trellis.testkit.ChatWorkload.eof;
+import static dev.trellis.testkit.ChatWorkload.line;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -38,11 +41,11 @@ class SeedChatTest {
     class Protocol {
         @Test
         void aQuietConversationGetsTheSeedsLinesAndEvents() {
-            SeedChatWorld world = new SeedChatWorld(StreamOptions.plain(), SeedChatBugs.END)
+            ChatWorkload world = SeedChatBugs.world(StreamOptions.plain())
                     .user("alice", 0, line(100, "hi"))
                     .user("bob", 10, eof(200));
             for (long seed = 0; seed < 20; seed++) {
-                Result r = Simulation.run(world.body(SeedChatWorld::anything), seed).orThrow();
+                Result r = Simulation.run(SeedChatBugs.body(world, ChatInvariants.all(SeedChatBugs.LIMITS)), seed).orThrow();
                 assertThat(text(world, "alice")).isEqualTo("<meta>: Please enter username: <meta>: Welcome alice.\n"
                         + "<meta>: bob joined.\n<meta>: bob left\n");
                 assertThat(text(world, "bob")).isEqualTo("<meta>: Please enter username: <meta>: Welcome bob.\n"
@@ -61,14 +64,14 @@ class SeedChatTest {
 
         @Test
         void aTakenNameIsAskedAgainAndAnyOtherNameIsAccepted() {
-            SeedChatWorld world = new SeedChatWorld(StreamOptions.plain(), SeedChatBugs.END)
+            ChatWorkload world = SeedChatBugs.world(StreamOptions.plain())
                     .user("alice", 0)
-                    .rawUser("alice-again", 10, "alice\n".getBytes(StandardCharsets.UTF_8), line(20, ""), line(30, "x"));
-            Simulation.run(world.body(SeedChatWorld::anything), 0).orThrow();
+                    .rawUser("alice-again", line(10, "alice"), line(20, ""), line(30, "x"));
+            Simulation.run(SeedChatBugs.body(world, List.of()), 0).orThrow();
             // The second "alice" is refused; the empty name is taken at once; "x" is then a message.
             assertThat(text(world, "alice-again")).isEqualTo("<meta>: Please enter username: "
                     + "<meta>: Username taken. Please enter another: <meta>: Welcome .\n");
-            assertThat(new String(world.lastReceived().get("alice"), StandardCharsets.UTF_8)).isEqualTo(
+            assertThat(text(world, "alice")).isEqualTo(
                     "<meta>: Please enter username: <meta>: Welcome alice.\n<meta>:  joined.\n<> : x\n");
         }
 
@@ -152,7 +155,9 @@ class SeedChatTest {
         Simulation.explore(b.clean(), 0, CLEAN, SimConfig.defaults()).orThrow();
     }
 
-    private static String text(SeedChatWorld world, String label) {
-        return new String(world.lastReceived().get(label), StandardCharsets.UTF_8);
+    private static String text(ChatWorkload world, String label) {
+        ChatHistory.Client c = world.lastHistory().clients().stream().filter(x -> x.label().equals(label)).findFirst()
+                .orElseThrow();
+        return new String(c.log().receivedBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,270 @@
+package dev.trellis.check;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A chat history read the way the protocol reads it, once for every rule: for each client, the
+ * prompts it got, the name it was welcomed by and when, the messages it sent after its name, and
+ * the lines it received after its welcome, each sender's messages matched to what it received.
+ */
+final class ChatSessions {
+    static final String PROMPT = "<meta>: Please enter username: ";
+    static final String ANOTHER = "Please enter another: ";
+    static final String WELCOME = "<meta>: Welcome ";
+    static final String META = "<meta>: ";
+    static final String DISCONNECTED = "<meta>: You were disconnected";
+
+    /** A message a client sent after its name: its {@code index} among that client's messages. */
+    record Sent(Session from, int index, long at, String text, int bytes, boolean attempted) {
+        String quote() {
+            return "[" + text + "] sent by " + from.label + " at " + ms(at);
+        }
+    }
+
+    /** A line a client received after its welcome, and the sent message it is, once matched (else null). */
+    static final class Received {
+        final long at;
+        final String text;
+        final byte[] bytes;
+        Sent message;
+        /** The name of the {@code <name> : } it starts with, if any welcomed name fits. */
+        String sender;
+
+        Received(long at, byte[] bytes) {
+            this.at = at;
+            this.bytes = bytes;
+            this.text = new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        String quote(Session by) {
+            return "[" + text + "] received by " + by.label + " at " + ms(at);
+        }
+    }
+
+    static final class Session {
+        final ChatHistory.Client client;
+        final String label;
+        boolean gotPrompt;
+        int refusals;
+        /** Null unless a welcome came. */
+        String name;
+        long welcomeAt = -1;
+        /** The welcome came first after the prompts. */
+        boolean welcomeFirst;
+        /** The name line this client sent that the welcome answers, or null. */
+        ConnectionLog.Line nameLine;
+        final List<ConnectionLog.Line> sentLines;
+        final List<Sent> sent = new ArrayList<>();
+        final List<Received> lines = new ArrayList<>();
+        /** When its session ended, or the history's end. */
+        long end;
+        /** The server dropped it for not reading. */
+        boolean dropped;
+
+        Session(ChatHistory.Client client, long historyEnd) {
+            this.client = client;
+            this.label = client.label();
+            this.sentLines = client.log().sentLines();
+            long e = client.log().endedAt();
+            this.end = e < 0 ? historyEnd : e;
+        }
+
+        String who() {
+            return name == null || name.equals(label) ? label : label + " (" + name + ")";
+        }
+    }
+
+    final List<Session> sessions = new ArrayList<>();
+    /** Sessions by the name they were welcomed with, in welcome order. */
+    final Map<String, List<Session>> byName = new LinkedHashMap<>();
+
+    ChatSessions(ChatHistory history) {
+        for (ChatHistory.Client c : history.clients()) {
+            Session s = new Session(c, history.endedAt());
+            parseReceived(s);
+            sessions.add(s);
+            if (s.name != null) {
+                byName.computeIfAbsent(s.name, k -> new ArrayList<>()).add(s);
+            }
+        }
+        for (Session s : sessions) {
+            parseSent(s);
+            for (Received r : s.lines) {
+                if (r.text.startsWith(DISCONNECTED)) {
+                    s.dropped = true;
+                }
+                if (r.text.endsWith(" left (too slow)") && r.text.startsWith(META)) {
+                    String who = r.text.substring(META.length(), r.text.length() - " left (too slow)".length());
+                    byName.getOrDefault(who, List.of()).forEach(d -> d.dropped = true);
+                }
+            }
+        }
+        for (Session s : sessions) {
+            matchSenders(s);
+        }
+    }
+
+    /** The prompts, then the welcome, then whole lines; bytes after the last newline are left out. */
+    private static void parseReceived(Session s) {
+        List<ConnectionLog.Chunk> chunks = s.client.log().received();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        List<long[]> ends = new ArrayList<>();   // {end offset, time}
+        for (ConnectionLog.Chunk c : chunks) {
+            all.writeBytes(c.bytes());
+            ends.add(new long[] {all.size(), c.at()});
+        }
+        byte[] b = all.toByteArray();
+        int pos = 0;
+        while (true) {
+            if (startsWith(b, pos, PROMPT)) {
+                s.gotPrompt = true;
+                pos += PROMPT.length();
+                continue;
+            }
+            int nl = indexOf(b, pos, "\n");
+            int another = indexOf(b, pos, ANOTHER);
+            if (another >= 0 && (nl < 0 || another < nl) && startsWith(b, pos, META)) {
+                s.refusals++;
+                pos = another + ANOTHER.length();
+                continue;
+            }
+            break;
+        }
+        boolean first = true;
+        int chunk = 0;
+        for (int nl = indexOf(b, pos, "\n"); nl >= 0; pos = nl + 1, nl = indexOf(b, pos, "\n")) {
+            while (ends.get(chunk)[0] <= nl) {
+                chunk++;
+            }
+            Received r = new Received(ends.get(chunk)[1], java.util.Arrays.copyOfRange(b, pos, nl));
+            if (s.name == null && r.text.startsWith(WELCOME) && r.text.endsWith(".")) {
+                s.name = r.text.substring(WELCOME.length(), r.text.length() - 1);
+                s.welcomeAt = r.at;
+                s.welcomeFirst = first;
+                s.lines.clear();   // what came before a late welcome is judged by the welcome rule alone
+            } else {
+                s.lines.add(r);
+            }
+            first = false;
+        }
+    }
+
+    /** The name line the welcome answers (one per refusal before it), and every line after it a message. */
+    private static void parseSent(Session s) {
+        if (s.name == null || s.refusals >= s.sentLines.size()) {
+            return;
+        }
+        s.nameLine = s.sentLines.get(s.refusals);
+        for (int i = s.refusals + 1; i < s.sentLines.size(); i++) {
+            ConnectionLog.Line l = s.sentLines.get(i);
+            byte[] bytes = l.bytes();
+            int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+            s.sent.add(new Sent(s, s.sent.size(), l.at(), clean(java.util.Arrays.copyOf(bytes, n)), n, l.attempted()));
+        }
+    }
+
+    /**
+     * Names each received {@code <X> : m} line's sender and matches it to the earliest message of
+     * X's not yet matched that reads the same: per sender, a received sequence that is a
+     * subsequence of what was sent matches exactly; anything else is left unmatched for the rules.
+     */
+    private void matchSenders(Session receiver) {
+        Map<String, Integer> next = new LinkedHashMap<>();
+        for (Received r : receiver.lines) {
+            if (!r.text.startsWith("<") || r.text.startsWith(META)) {
+                continue;
+            }
+            for (Map.Entry<String, List<Session>> e : byName.entrySet()) {
+                String prefix = "<" + e.getKey() + "> : ";
+                if (!r.text.startsWith(prefix)) {
+                    continue;
+                }
+                r.sender = e.getKey();
+                String body = clean(java.util.Arrays.copyOfRange(r.bytes, prefix.getBytes(StandardCharsets.UTF_8).length,
+                        r.bytes.length));
+                List<Sent> all = messagesOf(e.getKey());
+                int from = next.getOrDefault(e.getKey(), 0);
+                for (int j = from; j < all.size(); j++) {
+                    if (all.get(j).text().equals(body)) {
+                        r.message = all.get(j);
+                        next.put(e.getKey(), j + 1);
+                        break;
+                    }
+                }
+                if (r.message != null) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Every message sent under {@code name}, by all who held it, in the order they were welcomed. */
+    List<Sent> messagesOf(String name) {
+        List<Sent> out = new ArrayList<>();
+        for (Session s : byName.getOrDefault(name, List.of())) {
+            out.addAll(s.sent);
+        }
+        return out;
+    }
+
+    /** Text as the robust chat relays it: invalid UTF-8 and control characters replaced by U+FFFD. */
+    static String clean(byte[] bytes) {
+        String s = new String(bytes, StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? 0xFFFD : c));
+        return out.toString();
+    }
+
+    /** Whether {@code bytes} are valid UTF-8. */
+    static boolean validUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    static String ms(long nanos) {
+        if (nanos < 0) {
+            return "never";
+        }
+        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : String.format("%.3fms", nanos / 1e6);
+    }
+
+    private static boolean startsWith(byte[] b, int pos, String s) {
+        byte[] p = s.getBytes(StandardCharsets.UTF_8);
+        if (pos + p.length > b.length) {
+            return false;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (b[pos + i] != p[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] b, int from, String s) {
+        byte[] p = s.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = from; i + p.length <= b.length; i++) {
+            for (int j = 0; j < p.length; j++) {
+                if (b[i + j] != p[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
