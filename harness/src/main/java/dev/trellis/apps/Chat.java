@@ -8,15 +8,20 @@ import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.CancelScope;
 import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.ClosedResourceException;
+import dev.trellis.runtime.EndOfChannel;
 import dev.trellis.runtime.Handler;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The chat server {@link SeedChat} should have been: the same protocol, done right. One instance
@@ -46,7 +51,8 @@ import java.time.Duration;
  *       {@link #DRAIN} once X has left, so a peer that half-closes and never reads cannot hold
  *       the connection forever); then the stream is closed. A last line ended by end-of-stream
  *       instead of {@code \n} still counts.</li>
- *   <li>Each user has a bounded outbox (64 lines by default), drained by its own writer task. A
+ *   <li>Each user has a bounded outbox (64 lines by default), drained by its own writer task
+ *       (which sends all the lines queued when it runs with one {@code sendAll}). A
  *       broadcast that finds it full drops that user at once: the others get
  *       {@code <meta>: X left (too slow)\n}, its writer is cancelled, and it is sent
  *       {@code <meta>: You were disconnected: you did not read fast enough.\n} if that goes
@@ -165,7 +171,12 @@ public final class Chat implements Handler {
         }
     }
 
-    /** Relays the member's lines until end-of-stream or a broken receive. */
+    /**
+     * Relays the member's lines until end-of-stream or a broken receive. Each line is a
+     * checkpoint, even when it was received with many others: a burst of short lines (4096 empty
+     * ones fit one receive) then lets the writers run between its lines, so it cannot fill a
+     * reader's outbox faster than that reader's writer empties it.
+     */
     private void relay(LineReader lines, Member me) {
         try {
             for (Line line = lines.next(); line != null; line = lines.next()) {
@@ -174,25 +185,51 @@ public final class Chat implements Handler {
                 } else {
                     room.say(me, message(line.bytes()));
                 }
+                Trellis.checkpoint();
             }
         } catch (BrokenStreamException | ClosedResourceException e) {
             // A broken receive is a leave, like end-of-stream.
         }
     }
 
-    /** The member's writer: sends its outbox line by line until the outbox is closed and drained. */
+    /**
+     * The member's writer: sends its outbox until the outbox is closed and drained. It takes every
+     * line queued by the time it runs and sends them with one {@code sendAll}: a writer that took
+     * one line a turn would fall behind a sender that relays one line a turn, and a fast reader
+     * would be dropped as slow during any long burst.
+     */
     private void write(ByteStream stream, Member me, Nursery connection) {
+        List<Outgoing> batch = new ArrayList<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            for (Outgoing line : me.outbox) {
-                stream.sendAll(line.bytes());
-                if (line.message() > 0) {
-                    Trellis.event("chat.deliver", line.message(), me.id);
+            for (Outgoing first : me.outbox) {
+                batch.add(first);
+                for (Optional<Outgoing> more = tryReceive(me.outbox); more.isPresent(); more = tryReceive(me.outbox)) {
+                    batch.add(more.get());
                 }
+                bytes.reset();
+                batch.forEach(line -> bytes.writeBytes(line.bytes()));
+                stream.sendAll(bytes.toByteArray());
+                for (Outgoing line : batch) {
+                    if (line.message() > 0) {
+                        Trellis.event("chat.deliver", line.message(), me.id);
+                    }
+                }
+                batch.clear();
             }
         } catch (BrokenStreamException | ClosedResourceException e) {
             // The peer is gone: it leaves, and its reader need not wait for end-of-stream.
             room.leave(me);
             connection.cancelScope().cancel();
+        }
+    }
+
+    /** {@link Channel#tryReceive}, with a closed and drained outbox as empty: the iterator sees the end next. */
+    private static Optional<Outgoing> tryReceive(Channel<Outgoing> outbox) {
+        try {
+            return outbox.tryReceive();
+        } catch (EndOfChannel e) {
+            return Optional.empty();
         }
     }
 
