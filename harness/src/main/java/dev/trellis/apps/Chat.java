@@ -56,7 +56,10 @@ import java.util.Optional;
  *       broadcast that finds it full drops that user at once: the others get
  *       {@code <meta>: X left (too slow)\n}, its writer is cancelled, and it is sent
  *       {@code <meta>: You were disconnected: you did not read fast enough.\n} if that goes
- *       through within {@link #FAREWELL}. A slow reader never stalls anyone else.</li>
+ *       through within {@link #FAREWELL}. Full means the peer is not reading: a broadcast first
+ *       lets writers that merely have not run yet catch up ({@link ChatRoom#awaitRoom}), so a
+ *       burst from many connections drops nobody who reads, and a slow reader holds the others
+ *       up at most {@link ChatRoom#STUCK}, once.</li>
  * </ul>
  * A connection's failures ({@link BrokenStreamException}, {@link ClosedResourceException}) end
  * only that connection; {@code Cancelled} always passes through.
@@ -133,8 +136,10 @@ public final class Chat implements Handler {
                 connection.start("writer-" + id, () -> write(stream, me, connection));
                 try {
                     relay(lines, me);
+                    room.awaitRoom(me);
+                    room.leave(me);
                 } finally {
-                    room.leave(me);   // idempotent; also when the server cancels us
+                    room.leave(me);   // idempotent: a leave also when the server cancels us, without waiting
                 }
                 connection.cancelScope().setDeadline(Trellis.now().plus(DRAIN));
             });
@@ -162,8 +167,9 @@ public final class Chat implements Handler {
                 stream.sendAll(INVALID_NAME);
                 continue;
             }
-            // No checkpoint between this test and the join inside room.join: the name cannot be taken in between.
-            Member me = room.join(id, name, Channel.bounded(outboxLines), connection);
+            room.awaitRoom(null);
+            // No checkpoint from here to the join's own test: the name cannot be taken in between.
+            Member me = room.join(id, name, outboxLines, connection);
             if (me != null) {
                 return me;
             }
@@ -183,6 +189,7 @@ public final class Chat implements Handler {
                 if (line.tooLong()) {
                     room.tell(me, lineTooLong);
                 } else {
+                    room.awaitRoom(me);
                     room.say(me, message(line.bytes()));
                 }
                 Trellis.checkpoint();
@@ -209,7 +216,9 @@ public final class Chat implements Handler {
                 }
                 bytes.reset();
                 batch.forEach(line -> bytes.writeBytes(line.bytes()));
+                me.sending();
                 stream.sendAll(bytes.toByteArray());
+                me.sent();
                 for (Outgoing line : batch) {
                     if (line.message() > 0) {
                         Trellis.event("chat.deliver", line.message(), me.id);
@@ -219,6 +228,8 @@ public final class Chat implements Handler {
             }
         } catch (BrokenStreamException | ClosedResourceException e) {
             // The peer is gone: it leaves, and its reader need not wait for end-of-stream.
+            me.broken();
+            room.awaitRoom(me);
             room.leave(me);
             connection.cancelScope().cancel();
         }

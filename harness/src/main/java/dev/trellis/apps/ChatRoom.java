@@ -5,6 +5,7 @@ import dev.trellis.runtime.Channel;
 import dev.trellis.runtime.Trellis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.List;
  *
  * <p>A member whose outbox is full when a line is offered to it is dropped at once, inside the
  * same step: it is removed, its connection's scope is cancelled (which cancels its writer), and
- * the others hear {@code <meta>: X left (too slow)}. So a slow reader never stalls a broadcaster.
+ * the others hear {@code <meta>: X left (too slow)}. Before that step, {@link #awaitRoom} lets
+ * writers that merely have not run yet catch up, so "full" means the peer is not reading; a
+ * slow reader holds a broadcaster up for at most {@link #STUCK}, once.
  *
  * <p>Members are kept in joining order, so a step that drops several does it in an order the
  * seed decides and nothing else (no identity hash is ever iterated).
@@ -31,14 +34,38 @@ final class ChatRoom {
         final long id;
         final String name;
         final Channel<Outgoing> outbox;
+        final int capacity;
         final CancelScope connection;
         private boolean tooSlow;
+        /** When the writer began the send it is in, or null while it is not sending. */
+        private Duration sendingSince;
+        private boolean broken;
 
-        private Member(long id, String name, Channel<Outgoing> outbox, CancelScope connection) {
+        private Member(long id, String name, Channel<Outgoing> outbox, int capacity, CancelScope connection) {
             this.id = id;
             this.name = name;
             this.outbox = outbox;
+            this.capacity = capacity;
             this.connection = connection;
+        }
+
+        /** The writer calls this just before each send, and {@link #sent} after it. */
+        void sending() {
+            sendingSince = Trellis.now();
+        }
+
+        void sent() {
+            sendingSince = null;
+        }
+
+        /** The writer calls this when its send failed: no one waits for this member any more. */
+        void broken() {
+            broken = true;
+        }
+
+        /** Whether the next step may drop or remove this member: its writer broke, or has been inside one send for {@link #STUCK}. */
+        private boolean stuck() {
+            return broken || sendingSince != null && Trellis.now().minus(sendingSince).compareTo(STUCK) >= 0;
         }
 
         /** Whether the room dropped this member because its outbox was full. */
@@ -47,8 +74,50 @@ final class ChatRoom {
         }
     }
 
+    /** How long a writer may be inside one send before its member counts as slow. */
+    static final Duration STUCK = Duration.ofMillis(250);
+    /** How often a broadcaster looks again while it waits for room. */
+    private static final Duration POLL = Duration.ofMillis(1);
+
     private final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
     private long nextMessage;
+
+    /**
+     * Waits until a broadcast would drop nobody but the truly slow: until the outbox of every
+     * member but {@code except} has room, or belongs to a member whose writer has been inside one
+     * send for {@link #STUCK}. A checkpoint when it waits. Call it just before {@link #join},
+     * {@link #leave} or {@link #say}, with no checkpoint in between.
+     *
+     * <p>Why: a writer readied by one broadcast runs only after every task already ready, so a
+     * burst of joins, lines or leaves from many connections (500 logins at once) would fill a
+     * reader's outbox before its writer runs once, and drop a reader that is not slow at all.
+     * The wait ends after at most {@code STUCK} per slow member, so a slow reader still cannot
+     * stall anyone for long, and every broadcast is still one step.
+     */
+    void awaitRoom(Member except) {
+        while (!roomFor(except)) {
+            Trellis.sleep(POLL);
+        }
+    }
+
+    /**
+     * Whether every member but {@code except} that is not stuck has room for this step's line and
+     * for the leave notice of each stuck member the step may drop.
+     */
+    private boolean roomFor(Member except) {
+        int need = 1;
+        for (Member m : members.values()) {
+            if (m != except && m.stuck()) {
+                need++;
+            }
+        }
+        for (Member m : members.values()) {
+            if (m != except && !m.stuck() && m.capacity - m.outbox.size() < Math.min(need, m.capacity)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Whether a connected user has this name now. */
     boolean isTaken(String name) {
@@ -57,15 +126,16 @@ final class ChatRoom {
 
     /**
      * Registers {@code name}, queues its welcome as its first line and tells every other member,
-     * all in one step. The outbox must be new and hold at least one line.
+     * all in one step. The outbox holds {@code outboxLines} lines, at least one.
      *
      * @return the member, or null if the name is taken
      */
-    Member join(long id, String name, Channel<Outgoing> outbox, CancelScope connection) {
+    Member join(long id, String name, int outboxLines, CancelScope connection) {
         if (members.containsKey(name)) {
             return null;
         }
-        Member m = new Member(id, name, outbox, connection);
+        Channel<Outgoing> outbox = Channel.bounded(outboxLines);
+        Member m = new Member(id, name, outbox, outboxLines, connection);
         members.put(name, m);
         Trellis.note("chat.name " + id + " " + name);
         Trellis.event("chat.join", id, members.size());
