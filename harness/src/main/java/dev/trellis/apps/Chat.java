@@ -53,13 +53,14 @@ import java.util.Optional;
  *       instead of {@code \n} still counts.</li>
  *   <li>Each user has a bounded outbox (64 lines by default), drained by its own writer task
  *       (which sends all the lines queued when it runs with one {@code sendAll}). A
- *       broadcast that finds it full drops that user at once: the others get
- *       {@code <meta>: X left (too slow)\n}, its writer is cancelled, and it is sent
+ *       broadcast that finds it full drops that user at once: it is removed and its writer is
+ *       cancelled; then (in a step of its own) the others get {@code <meta>: X left (too slow)\n},
+ *       and it is sent
  *       {@code <meta>: You were disconnected: you did not read fast enough.\n} if that goes
  *       through within {@link #FAREWELL}. Full means the peer is not reading: a broadcast first
  *       lets writers that merely have not run yet catch up ({@link ChatRoom#awaitRoom}), so a
  *       burst from many connections drops nobody who reads, and a slow reader holds the others
- *       up at most {@link ChatRoom#STUCK}, once.</li>
+ *       up for a few milliseconds.</li>
  * </ul>
  * A connection's failures ({@link BrokenStreamException}, {@link ClosedResourceException}) end
  * only that connection; {@code Cancelled} always passes through.
@@ -144,6 +145,8 @@ public final class Chat implements Handler {
                 connection.cancelScope().setDeadline(Trellis.now().plus(DRAIN));
             });
             if (joined[0] != null && joined[0].tooSlow()) {
+                room.awaitRoom(null);
+                room.announceTooSlow(joined[0]);
                 CancelScope.moveOnAfter(FAREWELL, () -> stream.sendAll(DISCONNECTED));
             }
         } catch (BrokenStreamException | ClosedResourceException e) {

@@ -7,8 +7,10 @@ import dev.trellis.runtime.Trellis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place that orders {@link Chat}'s broadcasts. Every method puts its lines into every
@@ -17,10 +19,10 @@ import java.util.List;
  * member sees the lines in one total order.
  *
  * <p>A member whose outbox is full when a line is offered to it is dropped at once, inside the
- * same step: it is removed, its connection's scope is cancelled (which cancels its writer), and
- * the others hear {@code <meta>: X left (too slow)}. Before that step, {@link #awaitRoom} lets
+ * same step: it is removed and its connection's scope is cancelled (which cancels its writer);
+ * the others hear {@code <meta>: X left (too slow)} in a step of its own, just after. Before that step, {@link #awaitRoom} lets
  * writers that merely have not run yet catch up, so "full" means the peer is not reading; a
- * slow reader holds a broadcaster up for at most {@link #STUCK}, once.
+ * slow reader holds a broadcaster up for about one poll.
  *
  * <p>Members are kept in joining order, so a step that drops several does it in an order the
  * seed decides and nothing else (no identity hash is ever iterated).
@@ -37,8 +39,10 @@ final class ChatRoom {
         final int capacity;
         final CancelScope connection;
         private boolean tooSlow;
-        /** When the writer began the send it is in, or null while it is not sending. */
-        private Duration sendingSince;
+        /** Whether the writer is inside a send. */
+        private boolean sending;
+        /** Sends the writer has begun, to tell one long send from two short ones. */
+        private long sends;
         private boolean broken;
 
         private Member(long id, String name, Channel<Outgoing> outbox, int capacity, CancelScope connection) {
@@ -51,72 +55,68 @@ final class ChatRoom {
 
         /** The writer calls this just before each send, and {@link #sent} after it. */
         void sending() {
-            sendingSince = Trellis.now();
+            sending = true;
+            sends++;
         }
 
         void sent() {
-            sendingSince = null;
-        }
-
-        /** The writer calls this when its send failed: no one waits for this member any more. */
-        void broken() {
-            broken = true;
-        }
-
-        /** Whether the next step may drop or remove this member: its writer broke, or has been inside one send for {@link #STUCK}. */
-        private boolean stuck() {
-            return broken || sendingSince != null && Trellis.now().minus(sendingSince).compareTo(STUCK) >= 0;
+            sending = false;
         }
 
         /** Whether the room dropped this member because its outbox was full. */
         boolean tooSlow() {
             return tooSlow;
         }
+
+        /** The writer calls this when its send failed: no one waits for this member any more. */
+        void broken() {
+            broken = true;
+        }
     }
 
-    /** How long a writer may be inside one send before its member counts as slow. */
-    static final Duration STUCK = Duration.ofMillis(250);
-    /** How often a broadcaster looks again while it waits for room. */
-    private static final Duration POLL = Duration.ofMillis(1);
+    /** How long a broadcaster waits before it looks again at a member whose outbox is short of room. */
+    private static final Duration POLL = Duration.ofMillis(5);
 
     private final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
     private long nextMessage;
 
     /**
      * Waits until a broadcast would drop nobody but the truly slow: until the outbox of every
-     * member but {@code except} has room, or belongs to a member whose writer has been inside one
-     * send for {@link #STUCK}. A checkpoint when it waits. Call it just before {@link #join},
-     * {@link #leave} or {@link #say}, with no checkpoint in between.
+     * member but {@code except} has room for this step's line, unless that member's writer broke
+     * or has been inside one send for
+     * all of a {@link #POLL} this call waited. A checkpoint when it waits. Call it just before
+     * {@link #join}, {@link #leave} or {@link #say}, with no checkpoint in between.
      *
      * <p>Why: a writer readied by one broadcast runs only after every task already ready, so a
      * burst of joins, lines or leaves from many connections (500 logins at once) would fill a
-     * reader's outbox before its writer runs once, and drop a reader that is not slow at all.
-     * The wait ends after at most {@code STUCK} per slow member, so a slow reader still cannot
-     * stall anyone for long, and every broadcast is still one step.
+     * reader's outbox before its writer runs once, and drop a reader that is not slow at all. A
+     * writer still inside the same send after a whole poll is held up by its peer, not by the
+     * scheduler; so a slow reader holds a broadcaster up for about one poll, and every broadcast
+     * is still one step.
      */
     void awaitRoom(Member except) {
-        while (!roomFor(except)) {
+        // Lookups only, never iterated: identity hashing cannot reach the order of anything.
+        Map<Member, Long> sendingAtLastLook = new HashMap<>();
+        while (true) {
+            boolean wait = false;
+            for (Member m : members.values()) {
+                if (m == except || m.broken || m.outbox.size() < m.capacity) {
+                    continue;
+                }
+                Long before = sendingAtLastLook.get(m);
+                if (m.sending && before != null && before == m.sends) {
+                    continue;   // stuck in one send for a whole poll: the peer is not reading
+                }
+                wait = true;
+                if (m.sending) {
+                    sendingAtLastLook.put(m, m.sends);
+                }
+            }
+            if (!wait) {
+                return;
+            }
             Trellis.sleep(POLL);
         }
-    }
-
-    /**
-     * Whether every member but {@code except} that is not stuck has room for this step's line and
-     * for the leave notice of each stuck member the step may drop.
-     */
-    private boolean roomFor(Member except) {
-        int need = 1;
-        for (Member m : members.values()) {
-            if (m != except && m.stuck()) {
-                need++;
-            }
-        }
-        for (Member m : members.values()) {
-            if (m != except && !m.stuck() && m.capacity - m.outbox.size() < Math.min(need, m.capacity)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether a connected user has this name now. */
@@ -184,8 +184,10 @@ final class ChatRoom {
     }
 
     /**
-     * Drops members whose outbox was full: all are removed before anyone is told, so none of them
-     * is offered another's leave notice; each notice may drop more, and so on.
+     * Drops members whose outbox was full: removes them and cancels their connections. Their
+     * leave notices are not sent in this step, which already put one line in every outbox: each
+     * dropped member's handler sends its own with {@link #announceTooSlow}, as a step of its own,
+     * so one step never needs more than one line of room in anyone's outbox.
      */
     private void drop(List<Member> full) {
         for (Member m : full) {
@@ -193,9 +195,11 @@ final class ChatRoom {
             remove(m);
             m.connection.cancel();
         }
-        for (Member m : full) {
-            broadcast(null, meta(m.name + " left (too slow)\n"));
-        }
+    }
+
+    /** Tells every member that {@code m}, dropped as too slow, left. Call {@link #awaitRoom} just before. */
+    void announceTooSlow(Member m) {
+        broadcast(null, meta(m.name + " left (too slow)\n"));
     }
 
     private void remove(Member m) {
