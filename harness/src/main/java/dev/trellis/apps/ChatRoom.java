@@ -20,9 +20,9 @@ import java.util.Map;
  *
  * <p>A member whose outbox is full when a line is offered to it is dropped at once, inside the
  * same step: it is removed and its connection's scope is cancelled (which cancels its writer);
- * the others hear {@code <meta>: X left (too slow)} in a step of its own, just after. Before that step, {@link #awaitRoom} lets
- * writers that merely have not run yet catch up, so "full" means the peer is not reading; a
- * slow reader holds a broadcaster up for about one poll.
+ * the others hear {@code <meta>: X left (too slow)} in a step of its own, just after. Before
+ * each step, {@link #awaitRoom} lets writers that merely have not run yet catch up, so "full"
+ * means the peer is not reading; a slow reader holds a broadcaster up for about one poll.
  *
  * <p>Members are kept in joining order, so a step that drops several does it in an order the
  * seed decides and nothing else (no identity hash is ever iterated).
@@ -83,8 +83,8 @@ final class ChatRoom {
     /**
      * Waits until a broadcast would drop nobody but the truly slow: until the outbox of every
      * member but {@code except} has room for this step's line, unless that member's writer broke
-     * or has been inside one send for
-     * all of a {@link #POLL} this call waited. A checkpoint when it waits. Call it just before
+     * or has been inside one send for all of a {@link #POLL} this call waited. A checkpoint when
+     * it waits. Call it just before
      * {@link #join}, {@link #leave} or {@link #say}, with no checkpoint in between.
      *
      * <p>Why: a writer readied by one broadcast runs only after every task already ready, so a
@@ -117,11 +117,6 @@ final class ChatRoom {
             }
             Trellis.sleep(POLL);
         }
-    }
-
-    /** Whether a connected user has this name now. */
-    boolean isTaken(String name) {
-        return members.containsKey(name);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Nursery;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.sim.Result;
+import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.SimNetwork;
 import dev.trellis.sim.Simulation;
 import dev.trellis.streams.StreamOptions;
@@ -15,6 +16,8 @@ import dev.trellis.trace.Trace;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -112,19 +115,16 @@ class ChatTest {
             }
         }
 
-        @Test
-        void everyReceiverSeesOneTotalOrderOfMessagesJoinsAndLeaves() {
+        @ParameterizedTest
+        @ValueSource(strings = {"random", "pct:3"})
+        void everyReceiverSeesOneTotalOrderOfMessagesJoinsAndLeaves(String strategy) {
             for (long seed = 0; seed < SEEDS; seed++) {
-                List<String> said = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
-                    said.add("m" + i);
-                }
-                String[] lines = said.toArray(String[]::new);
+                String[] lines = {"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"};
                 Result r = Simulation.run(body(Chat::new, new HashMap<>(),
                         user("a", 0, line(0, "a"), new Send(ms(100), lines(lines))),
                         user("b", 0, line(0, "b"), new Send(ms(100), lines(lines))),
                         user("c", 0, line(0, "c"), new Send(ms(100), lines(lines)), eof(100)),
-                        user("d", 100, line(100, "d"))), seed).orThrow();
+                        user("d", 100, line(100, "d"))), seed, SimConfig.defaults().withStrategy(strategy)).orThrow();
                 Trace t = r.trace();
                 Map<Long, List<Long>> delivered = new LinkedHashMap<>();
                 for (Trace.Event e : t.events("chat.deliver")) {
