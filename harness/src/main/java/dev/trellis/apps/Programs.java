@@ -1,6 +1,7 @@
 package dev.trellis.apps;
 
 import dev.trellis.runtime.Handler;
+import dev.trellis.runtime.Network.OnHandlerFailure;
 
 import java.util.List;
 import java.util.Optional;
@@ -24,9 +25,22 @@ public final class Programs {
 
     /**
      * One program: {@code demo} runs it to an end (null if it has none); {@code server} makes the
-     * handler of its server, one per run (null if it serves nothing).
+     * handler of its server, one per run (null if it serves nothing); {@code onFailure} says what a
+     * handler's failure does to that server (null when it serves nothing).
      */
-    public record Program(String name, String summary, Demo demo, Supplier<Handler> server) {
+    public record Program(String name, String summary, Demo demo, Supplier<Handler> server, OnHandlerFailure onFailure) {
+        /** A program that serves nothing. */
+        public Program(String name, String summary, Demo demo) {
+            this(name, summary, demo, null, null);
+        }
+
+        public Program {
+            if ((server == null) != (onFailure == null)) {
+                throw new IllegalArgumentException("program '" + name + "': a server needs an OnHandlerFailure, "
+                        + "and only a server has one");
+            }
+        }
+
         public boolean hasDemo() {
             return demo != null;
         }
@@ -38,13 +52,16 @@ public final class Programs {
 
     private static final List<Program> ALL = List.of(
             new Program("nursery", "a parent and two sleeping children; the parent ends at t = 5 s",
-                    NurseryDemo::run, null),
+                    NurseryDemo::run),
             new Program("echo", "the echo server; its demo serves on a free port and sends it two lines",
-                    EchoDemo::run, EchoHandler::new),
+                    EchoDemo::run, EchoHandler::new, OnHandlerFailure.CLOSE_CONNECTION),
             new Program("happy-eyeballs", "RFC 8305 connection racing: under --sim a hanging, a refusing and an accepting "
-                    + "address; it connects at t = 0.4 s", HappyEyeballsDemo::run, null),
+                    + "address; it connects at t = 0.4 s", HappyEyeballsDemo::run),
+            // As trio's serve_tcp: a failing handler takes the whole server down, which is the seed's point.
             new Program("seed-chat", "the tutorial's chat server, bugs and all; its demo is a three-user conversation",
-                    SeedChatDemo::run, SeedChat::new));
+                    SeedChatDemo::run, SeedChat::new, OnHandlerFailure.PROPAGATE),
+            new Program("chat", "the robust chat server; its demo is a short conversation with a long line and a "
+                    + "control character", ChatDemo::run, Chat::new, OnHandlerFailure.CLOSE_CONNECTION));
 
     /** Every program, in a fixed order. */
     public static List<Program> all() {

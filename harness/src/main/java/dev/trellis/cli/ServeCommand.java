@@ -36,13 +36,25 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Handler handler = Programs.find(program).filter(Programs.Program::hasServer)
-                .map(p -> p.server().get()).orElse(null);
-        if (handler == null) {
+        Programs.Program served = Programs.find(program).filter(Programs.Program::hasServer).orElse(null);
+        if (served == null) {
             System.err.println("unknown server '" + program + "': programs with a server are: "
                     + Programs.names(Programs.Program::hasServer));
             return 2;
         }
+        Handler handler = served.server().get();
+        Network.OnHandlerFailure onFailure = served.onFailure();
+        try {
+            serve(handler, onFailure);
+        } catch (Exception e) {
+            // The server itself failed: its port was taken, or (served with PROPAGATE) a handler failed, printed above.
+            System.err.println("server " + program + " stopped: " + e);
+            return 1;
+        }
+        return 0;
+    }
+
+    private void serve(Handler handler, Network.OnHandlerFailure onFailure) throws Exception {
         RealRuntime.run(() -> {
             Network net = Network.current();
             try (Listener listener = net.listen(Address.of(host, port))) {
@@ -53,14 +65,15 @@ final class ServeCommand implements Callable<Integer> {
                         handler.handle(stream);
                     } catch (Exception | AssertionError e) {
                         // Cancelled is an Error, so a cancellation passes by unprinted.
-                        System.err.println("a connection's handler failed and the connection was closed: " + e);
+                        System.err.println(onFailure == Network.OnHandlerFailure.PROPAGATE
+                                ? "a connection's handler failed, which stops the server: " + e
+                                : "a connection's handler failed and the connection was closed: " + e);
                         throw e;
                     }
                 };
-                net.serve(listener, reporting, Network.OnHandlerFailure.CLOSE_CONNECTION);
+                net.serve(listener, reporting, onFailure);
             }
             return null;
         });
-        return 0;
     }
 }

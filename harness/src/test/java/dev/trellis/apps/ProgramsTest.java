@@ -1,6 +1,7 @@
 package dev.trellis.apps;
 
 import dev.trellis.real.RealRuntime;
+import dev.trellis.runtime.Network;
 import dev.trellis.runtime.Trellis;
 import dev.trellis.sim.Sims;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,26 @@ class ProgramsTest {
         assertThat(Programs.all()).allMatch(p -> p.hasDemo() || p.hasServer());
         assertThat(Programs.find("echo")).get().matches(Programs.Program::hasServer);
         assertThat(Programs.find("no such program")).isEmpty();
+    }
+
+    @Test
+    void eachServerSaysWhatAHandlerFailureDoesToIt() {
+        // As trio's serve_tcp: the seed chat's failing handler takes its server down; the others close one connection.
+        assertThat(Programs.find("seed-chat").orElseThrow().onFailure()).isEqualTo(Network.OnHandlerFailure.PROPAGATE);
+        assertThat(Programs.find("echo").orElseThrow().onFailure()).isEqualTo(Network.OnHandlerFailure.CLOSE_CONNECTION);
+        assertThat(Programs.find("chat").orElseThrow().onFailure()).isEqualTo(Network.OnHandlerFailure.CLOSE_CONNECTION);
+        assertThat(Programs.all()).allMatch(p -> p.hasServer() == (p.onFailure() != null));
+    }
+
+    @Test
+    void theChatDemoRunsOnRealTcp() throws Exception {
+        List<String> lines = new ArrayList<>();
+        RealRuntime.run(() -> {
+            Programs.find("chat").orElseThrow().demo().run(lines::add);
+            return null;
+        });
+        assertThat(lines).contains("alice: got <bob> : a\uFFFDtab", "alice: got <meta>: Line too long (max 1024 bytes); dropped.",
+                "alice: got <meta>: bob left").endsWith("done");
     }
 
     @Test
