@@ -241,8 +241,17 @@ final class ChatSessions {
         return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : String.format("%.3fms", nanos / 1e6);
     }
 
+    private static final Map<String, byte[]> ASCII = Map.of(PROMPT, PROMPT.getBytes(StandardCharsets.UTF_8),
+            ANOTHER, ANOTHER.getBytes(StandardCharsets.UTF_8), META, META.getBytes(StandardCharsets.UTF_8),
+            "\n", new byte[] {'\n'});
+
+    private static byte[] bytesOf(String s) {
+        byte[] b = ASCII.get(s);
+        return b != null ? b : s.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static boolean startsWith(byte[] b, int pos, String s) {
-        byte[] p = s.getBytes(StandardCharsets.UTF_8);
+        byte[] p = bytesOf(s);
         if (pos + p.length > b.length) {
             return false;
         }
@@ -255,7 +264,7 @@ final class ChatSessions {
     }
 
     private static int indexOf(byte[] b, int from, String s) {
-        byte[] p = s.getBytes(StandardCharsets.UTF_8);
+        byte[] p = bytesOf(s);
         outer:
         for (int i = from; i + p.length <= b.length; i++) {
             for (int j = 0; j < p.length; j++) {

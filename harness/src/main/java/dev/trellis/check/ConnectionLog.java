@@ -131,9 +131,23 @@ public final class ConnectionLog {
     /**
      * The whole lines this side sent, each stamped with the time of the send that finished it.
      * A line finished by a send that threw is {@code attempted}: the peer may or may not have it.
+     * Bytes after the last newline count as a last line ended by end-of-stream if this side then
+     * sent end-of-stream, and as an attempted one if it closed (a close with unread data may reach
+     * the peer as a reset); not if the connection broke.
      */
     public List<Line> sentLines() {
-        return lines(sent);
+        List<Line> out = lines(sent);
+        byte[] all = join(sent, true);
+        int last = all.length;
+        while (last > 0 && all[last - 1] != '\n') {
+            last--;
+        }
+        long endedAt = eofSentAt >= 0 ? eofSentAt : closedAt;
+        if (last < all.length && endedAt >= 0 && brokenAt < 0) {
+            byte[] tail = Arrays.copyOfRange(all, last, all.length);
+            out.add(new Line(endedAt, new String(tail, StandardCharsets.UTF_8), tail, eofSentAt < 0));
+        }
+        return out;
     }
 
     /** The whole lines received, each stamped with the time its {@code \n} arrived. */

@@ -1,6 +1,12 @@
 package dev.trellis.cli;
 
+import dev.trellis.apps.Chat;
 import dev.trellis.apps.EchoHandler;
+import dev.trellis.check.ChatHistory;
+import dev.trellis.check.ChatInvariants;
+import dev.trellis.check.HistoryInvariant;
+import dev.trellis.runtime.Network;
+import dev.trellis.testkit.ChatWorkload;
 import dev.trellis.runtime.Body;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.CancelScope;
@@ -34,6 +40,8 @@ final class Workloads {
                         + "checks each reply", () -> echo(StreamOptions.plain())),
                 new Workload("echo-10-adv", "echo-10 over an adversarial pair: 4 KiB buffers, receives of random size",
                         () -> echo(StreamOptions.adversarial())),
+                new Workload("chat-3x5", "the robust chat over SimNetwork: 3 users log in and send 5 lines each at "
+                        + "drawn times, every chat invariant checked on the history", Workloads::chat),
                 new Workload("deadlines-1000", "1,000 clients, each under its own 10 s idle deadline; one in four "
                         + "hears a message first and moves its deadline on; every deadline fires in the end",
                         () -> deadlines(1_000)),
@@ -121,6 +129,22 @@ final class Workloads {
             });
         });
     }
+
+    /** The chat-3x5 users: each logs in at a drawn time in the first 30 ms, then speaks every 40 ms. */
+    static void chat() throws Exception {
+        ChatWorkload w = new ChatWorkload(Duration.ofSeconds(1));
+        for (String name : List.of("alice", "bob", "carol")) {
+            ChatWorkload.Send[] sends = new ChatWorkload.Send[5];
+            for (int i = 0; i < 5; i++) {
+                sends[i] = ChatWorkload.line(100 + 40 * i + 10 * (int) Trellis.random(3), name + " says " + i);
+            }
+            w.user(name, 10 * (int) Trellis.random(3), sends);
+        }
+        HistoryInvariant.verify(w.run(Chat::new, Network.OnHandlerFailure.CLOSE_CONNECTION), CHAT_RULES);
+    }
+
+    private static final List<HistoryInvariant<ChatHistory>> CHAT_RULES =
+            ChatInvariants.all(ChatInvariants.Limits.simulated());
 
     static void pingPong() throws Exception {
         Channel<Integer> ping = Channel.unbuffered();

@@ -207,6 +207,9 @@ public final class ChatWorkload {
                             }
                         }
                     }
+                    if (!u.reads()) {
+                        Trellis.sleep(end.multipliedBy(2));   // connected and deaf until the world stops it
+                    }
                 } catch (BrokenStreamException broken) {
                     // the connection broke (the log noted it): this user says no more
                 }
