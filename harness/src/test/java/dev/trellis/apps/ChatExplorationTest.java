@@ -1,6 +1,8 @@
 package dev.trellis.apps;
 
 import dev.trellis.check.ChatHistory;
+import dev.trellis.check.ChatInvariants;
+import dev.trellis.testkit.ChatWorkload;
 import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Network;
 import dev.trellis.sim.SimConfig;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(600)
 class ChatExplorationTest {
-    static final int SEEDS = Integer.getInteger("chat.seeds", 10_000);
+    static final int SEEDS = 10_000;
 
     @TestFactory
     Stream<DynamicTest> everyRuleHoldsOnEverySeed() {
@@ -34,6 +37,17 @@ class ChatExplorationTest {
             e.orThrow();
             assertThat(e.executions()).isEqualTo(n);
         }));
+    }
+
+    /** The README's example, as it is written there. */
+    @Test
+    void theReadmeExampleHolds() {
+        ChatWorkload chat = new ChatWorkload(Duration.ofSeconds(1))
+                .user("alice", 0, ChatWorkload.line(100, "hi"))
+                .user("bob", 0, ChatWorkload.line(100, "hello"))
+                .silentUser("eve", 10);                      // connects, logs in, never reads
+        Simulation.explore(chat.body(Chat::new, Network.OnHandlerFailure.CLOSE_CONNECTION,
+                ChatInvariants.all(ChatInvariants.Limits.simulated())), 0, 10_000, SimConfig.defaults()).orThrow();
     }
 
     /** The workloads do what they say, or the rules passing them would prove little. */
