@@ -33,17 +33,18 @@ import java.util.Optional;
  *   <li>On connect the server sends {@code <meta>: Please enter username: } (no newline).</li>
  *   <li>Each line until a name is accepted is a name attempt: the line decoded strictly as UTF-8,
  *       then {@link String#strip()}ed. A name has 1 to 32 code points, each printable (no control,
- *       format, unassigned, surrogate or line/paragraph separator, no U+FFFD), and does not start
- *       with {@code <}. A rejected attempt gets exactly one reply, ending with
- *       {@code Please enter another: }: {@code <meta>: Names are 1 to 32 printable characters, not
- *       starting with <. Please enter another: }, {@code <meta>: Username taken. Please enter
- *       another: } or {@code <meta>: Line too long. Please enter another: }.</li>
+ *       format, unassigned, surrogate or line/paragraph separator, no U+FFFD), does not start
+ *       with {@code <} and holds no {@code >}. A rejected attempt gets exactly one reply, ending
+ *       with {@code Please enter another: }: {@code <meta>: Names are 1 to 32 printable
+ *       characters, not starting with < and without >. Please enter another: },
+ *       {@code <meta>: Username taken. Please enter another: } or
+ *       {@code <meta>: Line too long. Please enter another: }.</li>
  *   <li>An accepted name X is registered, X is sent {@code <meta>: Welcome X.\n} and every other
  *       user {@code <meta>: X joined.\n}, in one atomic step.</li>
  *   <li>Every later line is a message, relayed to every other user as {@code <X> : M\n}, where M
  *       is the line decoded with replacement and every ISO control character replaced by U+FFFD.
  *       Empty lines are messages too. The sender never gets its own message.</li>
- *   <li>A line longer than the limit (1024 bytes without its {@code \n} by default) is discarded
+ *   <li>A line longer than the limit (1024 bytes without its {@code \n} or {@code \r\n} by default) is discarded
  *       as it arrives, never buffered whole; its sender gets {@code <meta>: Line too long (max
  *       1024 bytes); dropped.\n} (the name-phase reply above before login).</li>
  *   <li>At end-of-stream, or when the connection breaks, X is removed and the others get
@@ -90,7 +91,7 @@ public final class Chat implements Handler {
 
     static final byte[] PROMPT = utf8("<meta>: Please enter username: ");
     static final byte[] INVALID_NAME =
-            utf8("<meta>: Names are 1 to 32 printable characters, not starting with <. Please enter another: ");
+            utf8("<meta>: Names are 1 to 32 printable characters, not starting with < and without >. Please enter another: ");
     static final byte[] TAKEN = utf8("<meta>: Username taken. Please enter another: ");
     static final byte[] NAME_TOO_LONG = utf8("<meta>: Line too long. Please enter another: ");
     static final byte[] DISCONNECTED = utf8("<meta>: You were disconnected: you did not read fast enough.\n");
@@ -249,7 +250,8 @@ public final class Chat implements Handler {
 
     /**
      * The name a login line asks for, or null if it is not a valid name: strict UTF-8, stripped,
-     * 1 to {@value #MAX_NAME} printable code points, not starting with {@code <}.
+     * 1 to {@value #MAX_NAME} printable code points, not starting with {@code <} and without
+     * {@code >}: a name holding {@code "> : "} would make its lines read as another user's.
      */
     static String name(byte[] line) {
         String text;
@@ -264,7 +266,7 @@ public final class Chat implements Handler {
         }
         String name = text.strip();
         int length = name.codePointCount(0, name.length());
-        if (length < 1 || length > MAX_NAME || name.startsWith("<") || !name.codePoints().allMatch(Chat::printable)) {
+        if (length < 1 || length > MAX_NAME || name.startsWith("<") || name.indexOf('>') >= 0 || !name.codePoints().allMatch(Chat::printable)) {
             return null;
         }
         return name;

@@ -31,11 +31,11 @@ final class ChatDemo {
                 }
             });
             out.accept("server: listening on " + address.host() + ":" + address.port());
-            try (User alice = new User("alice", net.connect(address), out);
-                 User bob = new User("bob", net.connect(address), out)) {
+            try (DemoUser alice = new DemoUser("alice", net.connect(address), out);
+                 DemoUser bob = new DemoUser("bob", net.connect(address), out)) {
                 alice.expect("<meta>: Please enter username: ");
                 alice.send("<meta>");
-                alice.expect("<meta>: Names are 1 to 32 printable characters, not starting with <. Please enter another: ");
+                alice.expect("<meta>: Names are 1 to 32 printable characters, not starting with < and without >. Please enter another: ");
                 alice.send("alice");
                 alice.expect("<meta>: Welcome alice.\n");
                 bob.expect("<meta>: Please enter username: ");
@@ -56,51 +56,5 @@ final class ChatDemo {
             nursery.cancelScope().cancel();
         });
         out.accept("done");
-    }
-
-    /** One scripted user: a connection, and the bytes received but not yet expected. */
-    private static final class User implements AutoCloseable {
-        final String name;
-        final ByteStream stream;
-        final Consumer<String> out;
-        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-
-        User(String name, ByteStream stream, Consumer<String> out) {
-            this.name = name;
-            this.stream = stream;
-            this.out = out;
-        }
-
-        void send(String text) {
-            stream.sendAll((text + "\n").getBytes(StandardCharsets.UTF_8));
-            out.accept(name + ": sent " + (text.length() > 40 ? "a line of " + text.length() + " bytes" : text));
-        }
-
-        /** Receives until {@code text} has arrived, and fails if anything else came instead. */
-        void expect(String text) {
-            byte[] want = text.getBytes(StandardCharsets.UTF_8);
-            byte[] buf = new byte[4096];
-            while (pending.size() < want.length) {
-                int n = stream.receiveSome(buf, 0, buf.length);
-                if (n < 0) {
-                    throw new IllegalStateException(name + " expected [" + text.strip() + "] but the server closed after ["
-                            + pending.toString(StandardCharsets.UTF_8) + "]");
-                }
-                pending.write(buf, 0, n);
-            }
-            byte[] got = pending.toByteArray();
-            if (!Arrays.equals(got, 0, want.length, want, 0, want.length)) {
-                throw new IllegalStateException(name + " expected [" + text.strip() + "] but got ["
-                        + new String(got, StandardCharsets.UTF_8) + "]");
-            }
-            pending.reset();
-            pending.write(got, want.length, got.length - want.length);
-            out.accept(name + ": got " + text.strip());
-        }
-
-        @Override
-        public void close() {
-            stream.close();
-        }
     }
 }

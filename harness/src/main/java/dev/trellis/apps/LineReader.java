@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Splits a stream into lines ending with {@code \n}, holding at most {@code maxLine} bytes of
- * one: a longer line is discarded as it arrives, up to its {@code \n}, and reported as
+ * one (not counting a trailing {@code \r}, so {@code nc -C} and telnet get the same limit): a
+ * longer line is discarded as it arrives, up to its {@code \n}, and reported as
  * {@link #TOO_LONG}, so a 1 MiB line costs a fixed buffer, not 1 MiB. A last line the peer ends
  * with end-of-stream instead of {@code \n} still counts as a line. Not safe for two tasks at once,
  * as the stream's receive is not.
@@ -25,13 +26,16 @@ final class LineReader {
     private int pos;
     private int end;
     private boolean ended;
+    private final int maxLine;
+    /** One byte more than the limit, for a trailing {@code \r}. */
     private final byte[] line;
     private int length;
     private boolean discarding;
 
     LineReader(ByteStream stream, int maxLine) {
         this.stream = stream;
-        this.line = new byte[maxLine];
+        this.maxLine = maxLine;
+        this.line = new byte[maxLine + 1];
     }
 
     /**
@@ -69,7 +73,8 @@ final class LineReader {
     }
 
     private Line take() {
-        Line l = discarding ? TOO_LONG : new Line(Arrays.copyOf(line, length), false);
+        boolean tooLong = discarding || length > maxLine && line[length - 1] != '\r';
+        Line l = tooLong ? TOO_LONG : new Line(Arrays.copyOf(line, length), false);
         discarding = false;
         length = 0;
         return l;

@@ -44,10 +44,10 @@ final class SeedChatDemo {
                 }
             });
             out.accept("server: listening on " + address.host() + ":" + address.port());
-            try (User alice = User.login(net, address, "alice", out);
-                 User bob = User.login(net, address, "bob", out)) {
+            try (DemoUser alice = login(net, address, "alice", out);
+                 DemoUser bob = login(net, address, "bob", out)) {
                 alice.expect("<meta>: bob joined.\n");
-                try (User carol = User.login(net, address, "carol", out)) {
+                try (DemoUser carol = login(net, address, "carol", out)) {
                     alice.expect("<meta>: carol joined.\n");
                     bob.expect("<meta>: carol joined.\n");
                     say(alice, "hi bob", bob, carol);
@@ -72,66 +72,21 @@ final class SeedChatDemo {
         Trellis.sleep(Duration.ofMillis(10));
     }
 
-    private static void say(User from, String text, User... to) {
+    private static void say(DemoUser from, String text, DemoUser... to) {
         settle();
         from.send(text);
-        for (User u : to) {
+        for (DemoUser u : to) {
             u.expect("<" + from.name + "> : " + text + "\n");
         }
     }
 
-    /** One scripted user: a connection, a name, and the bytes received but not yet expected. */
-    private static final class User implements AutoCloseable {
-        final String name;
-        final ByteStream stream;
-        final Consumer<String> out;
-        final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-
-        private User(String name, ByteStream stream, Consumer<String> out) {
-            this.name = name;
-            this.stream = stream;
-            this.out = out;
-        }
-
-        static User login(Network net, Address address, String name, Consumer<String> out) {
-            settle();
-            User u = new User(name, net.connect(address), out);
-            u.expect("<meta>: Please enter username: ");
-            u.stream.sendAll((name + "\n").getBytes(StandardCharsets.UTF_8));
-            u.expect("<meta>: Welcome " + name + ".\n");
-            return u;
-        }
-
-        void send(String text) {
-            stream.sendAll((text + "\n").getBytes(StandardCharsets.UTF_8));
-            out.accept(name + ": sent " + text);
-        }
-
-        /** Receives until {@code text} has arrived, and fails if anything else came instead. */
-        void expect(String text) {
-            byte[] want = text.getBytes(StandardCharsets.UTF_8);
-            byte[] buf = new byte[4096];
-            while (pending.size() < want.length) {
-                int n = stream.receiveSome(buf, 0, buf.length);
-                if (n < 0) {
-                    throw new IllegalStateException(name + " expected [" + text.strip() + "] but the server closed after ["
-                            + pending.toString(StandardCharsets.UTF_8) + "]");
-                }
-                pending.write(buf, 0, n);
-            }
-            byte[] got = pending.toByteArray();
-            if (!Arrays.equals(got, 0, want.length, want, 0, want.length)) {
-                throw new IllegalStateException(name + " expected [" + text.strip() + "] but got ["
-                        + new String(got, StandardCharsets.UTF_8) + "]");
-            }
-            pending.reset();
-            pending.write(got, want.length, got.length - want.length);
-            out.accept(name + ": got " + text.strip());
-        }
-
-        @Override
-        public void close() {
-            stream.close();
-        }
+    /** Connects, expects the prompt, logs in as {@code name} and expects the welcome. */
+    private static DemoUser login(Network net, Address address, String name, Consumer<String> out) {
+        settle();
+        DemoUser u = new DemoUser(name, net.connect(address), out);
+        u.expect("<meta>: Please enter username: ");
+        u.stream.sendAll((name + "\n").getBytes(StandardCharsets.UTF_8));
+        u.expect("<meta>: Welcome " + name + ".\n");
+        return u;
     }
 }

@@ -10,12 +10,22 @@ import java.util.List;
  */
 public final class ChatHistory {
     /**
-     * One client: its log, and whether it reads what it is sent (a client that never reads is
-     * owed nothing, and no one else may wait on it).
+     * One client: its log, and from when it reads what it is sent, in nanoseconds since the run
+     * began; -1 if it never reads. A client that never reads is owed nothing, and a server may
+     * drop it as too slow; one that reads may not be dropped once it has read for a while.
      */
-    public record Client(ConnectionLog log, boolean reads) {
+    public record Client(ConnectionLog log, long readsFrom) {
+        /** A client that reads from the start, or never. */
+        public Client(ConnectionLog log, boolean reads) {
+            this(log, reads ? 0 : -1);
+        }
+
         public String label() {
             return log.label();
+        }
+
+        public boolean reads() {
+            return readsFrom >= 0;
         }
     }
 

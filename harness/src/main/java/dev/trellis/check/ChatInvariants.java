@@ -7,6 +7,7 @@ import dev.trellis.check.ChatSessions.Session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static dev.trellis.check.ChatSessions.ms;
@@ -57,7 +58,8 @@ public final class ChatInvariants {
     /** Every rule, in the order a report should name the first that breaks. */
     public static List<HistoryInvariant<ChatHistory>> all(Limits limits) {
         return List.of(serverAlive(limits), saneNames(), welcomeFirst(limits), uniqueNames(limits), cleanText(),
-                wholeLines(limits), noEcho(), senderFifo(), totalOrder(), joinLeaveBounds(limits), delayBound(limits), noLoss(limits));
+                wholeLines(limits), noEcho(), senderFifo(), totalOrder(), joinLeaveBounds(limits), fairDrops(limits),
+                delayBound(limits), noLoss(limits), notices(limits));
     }
 
     /**
@@ -138,8 +140,9 @@ public final class ChatInvariants {
     }
 
     /**
-     * Every name the server welcomes or announces is 1 to 32 printable characters and does not
-     * start with {@code <}: no one is nameless, and no one can pass for {@code <meta>}.
+     * Every name the server welcomes or announces is 1 to 32 printable characters, does not start
+     * with {@code <} and holds no {@code "> : "}: no one is nameless, no one can pass for
+     * {@code <meta>}, and no one's lines can pass for another's.
      */
     public static HistoryInvariant<ChatHistory> saneNames() {
         return rule("chat-sane-names", s -> {
@@ -307,6 +310,81 @@ public final class ChatInvariants {
     }
 
     /**
+     * Join and leave notices: a reader in the chat hears once of each user who joins after it
+     * ({@code <meta>: X joined.}) and once of each who leaves while it stays ({@code <meta>: X
+     * left}, or {@code left (too slow)}); no one hears of their own join or leave.
+     */
+    public static HistoryInvariant<ChatHistory> notices(Limits limits) {
+        long slack = limits.slack().toNanos();
+        return rule("chat-notices", s -> {
+            for (Session r : s.sessions) {
+                if (r.name == null || !r.client.reads() || r.dropped) {
+                    continue;
+                }
+                for (Map.Entry<String, List<Session>> e : s.byName.entrySet()) {
+                    String x = e.getKey();
+                    int joinsSurely = 0;
+                    int joinsMaybe = 0;
+                    int leavesSurely = 0;
+                    int leavesMaybe = 0;
+                    for (Session other : e.getValue()) {
+                        if (other == r) {
+                            continue;
+                        }
+                        boolean in = r.welcomeAt + slack < other.welcomeAt && other.welcomeAt + slack < r.end;
+                        boolean maybe = r.welcomeAt <= other.welcomeAt + slack && other.welcomeAt <= r.end + slack;
+                        joinsSurely += in ? 1 : 0;
+                        joinsMaybe += maybe ? 1 : 0;
+                        // Every session ends by the history's end; one that lasted to it may or may not be announced.
+                        long gone = other.dropped ? other.droppedAt : other.end;
+                        leavesSurely += r.welcomeAt + slack < gone && gone + slack < r.end ? 1 : 0;
+                        leavesMaybe += r.welcomeAt <= gone + slack && gone <= r.end + slack ? 1 : 0;
+                    }
+                    List<Received> joins = notices(r, x, " joined.");
+                    List<Received> leaves = notices(r, x, " left");
+                    leaves.addAll(notices(r, x, " left (too slow)"));
+                    if (x.equals(r.name) && (joins.size() > joinsMaybe || leaves.size() > leavesMaybe)) {
+                        Received own = joins.size() > joinsMaybe ? joins.get(0) : leaves.get(0);
+                        return r.label + " heard of its own " + (joins.size() > joinsMaybe ? "join" : "leave") + ": "
+                                + own.quote(r);
+                    }
+                    if (joins.size() < joinsSurely || joins.size() > joinsMaybe) {
+                        return r.who() + " was told " + joins.size() + " times that " + x + " joined, while " + x
+                                + " joined " + (joinsSurely == joinsMaybe ? String.valueOf(joinsSurely)
+                                : joinsSurely + " to " + joinsMaybe) + " times during its stay (" + ms(r.welcomeAt)
+                                + " to " + ms(r.end) + ")" + quoteAll(joins, r);
+                    }
+                    if (leaves.size() < leavesSurely || leaves.size() > leavesMaybe) {
+                        return r.who() + " was told " + leaves.size() + " times that " + x + " left, while " + x
+                                + " left " + (leavesSurely == leavesMaybe ? String.valueOf(leavesSurely)
+                                : leavesSurely + " to " + leavesMaybe) + " times during its stay (" + ms(r.welcomeAt)
+                                + " to " + ms(r.end) + ")" + quoteAll(leaves, r);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The server drops only users who do not read: one that has read for longer than
+     * {@link Limits#delayBound()} is not dropped as too slow.
+     */
+    public static HistoryInvariant<ChatHistory> fairDrops(Limits limits) {
+        long bound = limits.delayBound().toNanos();
+        return rule("chat-fair-drops", s -> {
+            for (Session c : s.sessions) {
+                long reads = c.client.readsFrom();
+                if (c.dropped && reads >= 0 && c.droppedAt > Math.max(reads, c.welcomeAt) + bound) {
+                    return c.who() + " was dropped as too slow at " + ms(c.droppedAt) + ", though it had read everything "
+                            + "sent to it since " + ms(Math.max(reads, c.welcomeAt));
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
      * A message owed to a reader reaches it within {@link Limits#delayBound()}: a user who stops
      * reading holds no one else back for longer.
      */
@@ -358,6 +436,26 @@ public final class ChatInvariants {
                 && m.from().client.log().brokenAt() < 0 && r.client.log().brokenAt() < 0;
     }
 
+    /** The notices {@code r} received that say {@code "<meta>: " + name + what}. */
+    private static List<Received> notices(Session r, String name, String what) {
+        List<Received> out = new ArrayList<>();
+        String text = ChatSessions.META + name + what;
+        for (Received line : r.lines) {
+            if (line.text.equals(text)) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    private static String quoteAll(List<Received> lines, Session r) {
+        StringBuilder out = new StringBuilder();
+        for (Received line : lines) {
+            out.append(out.isEmpty() ? ": " : "; ").append(line.quote(r));
+        }
+        return out.toString();
+    }
+
     private static List<Received> shared(Session a, Session b) {
         List<Received> out = new ArrayList<>();
         for (Received x : a.lines) {
@@ -381,7 +479,7 @@ public final class ChatInvariants {
 
     private static boolean sane(String name) {
         int n = name.codePointCount(0, name.length());
-        return n >= 1 && n <= 32 && !name.startsWith("<")
+        return n >= 1 && n <= 32 && !name.startsWith("<") && !name.contains("> : ")
                 && name.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0xFFFD);
     }
 

@@ -68,6 +68,8 @@ final class ChatSessions {
         long end;
         /** The server dropped it for not reading. */
         boolean dropped;
+        /** When the first sign of that drop arrived anywhere, or -1. */
+        long droppedAt = -1;
 
         Session(ChatHistory.Client client, long historyEnd) {
             this.client = client;
@@ -85,6 +87,8 @@ final class ChatSessions {
     final List<Session> sessions = new ArrayList<>();
     /** Sessions by the name they were welcomed with, in welcome order. */
     final Map<String, List<Session>> byName = new LinkedHashMap<>();
+    /** The welcomed names, longest first: a line is read as from the longest name it starts with. */
+    private List<String> namesLongestFirst = List.of();
 
     ChatSessions(ChatHistory history) {
         for (ChatHistory.Client c : history.clients()) {
@@ -97,19 +101,37 @@ final class ChatSessions {
         }
         for (Session s : sessions) {
             parseSent(s);
+        }
+        for (Session s : sessions) {
             for (Received r : s.lines) {
                 if (r.text.startsWith(DISCONNECTED)) {
-                    s.dropped = true;
+                    drop(s, r.at);
                 }
                 if (r.text.endsWith(" left (too slow)") && r.text.startsWith(META)) {
                     String who = r.text.substring(META.length(), r.text.length() - " left (too slow)".length());
-                    byName.getOrDefault(who, List.of()).forEach(d -> d.dropped = true);
+                    // The one of that name who was in the chat then: the last welcomed before it.
+                    Session d = null;
+                    for (Session c : byName.getOrDefault(who, List.of())) {
+                        if (c.welcomeAt <= r.at) {
+                            d = c;
+                        }
+                    }
+                    if (d != null) {
+                        drop(d, r.at);
+                    }
                 }
             }
         }
+        namesLongestFirst = new ArrayList<>(byName.keySet());
+        namesLongestFirst.sort((a, b) -> Integer.compare(b.length(), a.length()));
         for (Session s : sessions) {
             matchSenders(s);
         }
+    }
+
+    private static void drop(Session s, long at) {
+        s.dropped = true;
+        s.droppedAt = s.droppedAt < 0 ? at : Math.min(s.droppedAt, at);
     }
 
     /** The prompts, then the welcome, then whole lines; bytes after the last newline are left out. */
@@ -172,36 +194,44 @@ final class ChatSessions {
     }
 
     /**
-     * Names each received {@code <X> : m} line's sender and matches it to the earliest message of
-     * X's not yet matched that reads the same: per sender, a received sequence that is a
-     * subsequence of what was sent matches exactly; anything else is left unmatched for the rules.
+     * Names each received {@code <X> : m} line's sender (the longest welcomed name it starts with)
+     * and matches it to a message of X's not yet matched that reads the same, after the one matched
+     * before: per sender, a received sequence that is a subsequence of what was sent matches
+     * exactly; anything else is left unmatched for the rules. Among equal texts it takes the first
+     * sent no earlier than the receiver asked to join, so a late joiner who gets only the second of
+     * two equal lines is not blamed for the first.
      */
     private void matchSenders(Session receiver) {
+        long asked = receiver.nameLine == null ? Long.MIN_VALUE : receiver.nameLine.at();
         Map<String, Integer> next = new LinkedHashMap<>();
         for (Received r : receiver.lines) {
             if (!r.text.startsWith("<") || r.text.startsWith(META)) {
                 continue;
             }
-            for (Map.Entry<String, List<Session>> e : byName.entrySet()) {
-                String prefix = "<" + e.getKey() + "> : ";
+            for (String name : namesLongestFirst) {
+                String prefix = "<" + name + "> : ";
                 if (!r.text.startsWith(prefix)) {
                     continue;
                 }
-                r.sender = e.getKey();
+                r.sender = name;
                 String body = clean(java.util.Arrays.copyOfRange(r.bytes, prefix.getBytes(StandardCharsets.UTF_8).length,
                         r.bytes.length));
-                List<Sent> all = messagesOf(e.getKey());
-                int from = next.getOrDefault(e.getKey(), 0);
-                for (int j = from; j < all.size(); j++) {
+                List<Sent> all = messagesOf(name);
+                int from = next.getOrDefault(name, 0);
+                int first = -1;
+                int fitting = -1;
+                for (int j = from; j < all.size() && fitting < 0; j++) {
                     if (all.get(j).text().equals(body)) {
-                        r.message = all.get(j);
-                        next.put(e.getKey(), j + 1);
-                        break;
+                        first = first < 0 ? j : first;
+                        fitting = all.get(j).at() >= asked ? j : -1;
                     }
                 }
-                if (r.message != null) {
-                    break;
+                int j = fitting >= 0 ? fitting : first;
+                if (j >= 0) {
+                    r.message = all.get(j);
+                    next.put(name, j + 1);
                 }
+                break;
             }
         }
     }

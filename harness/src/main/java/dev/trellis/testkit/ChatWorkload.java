@@ -169,7 +169,7 @@ public final class ChatWorkload {
             });
             for (User u : users) {
                 ConnectionLog log = new ConnectionLog(u.label());
-                clients.add(new ChatHistory.Client(log, u.reads()));
+                clients.add(new ChatHistory.Client(log, u.reads() ? start.plus(u.readsFrom()).toNanos() : -1));
                 world.start(u.label(), () -> play(net, address, u, log, start));
             }
             sleepUntil(start.plus(end).plusMillis(1));

@@ -76,6 +76,8 @@ class ChatExplorationTest {
         assertThat(text).as("control characters are replaced").contains("<bell> : ding\uFFFDdong");
         assertThat(text).as("a long line is refused, one that fits relayed")
                 .contains("writer: <meta>: Line too long (max 1024 bytes); dropped.", "<writer> : " + "f".repeat(1024));
+        assertThat(text).as("a last line ended by end-of-stream is relayed").contains("<carol> : bye for now");
+        assertThat(text).as("a line at the limit ended by \\r\\n is relayed").contains("<writer> : " + "c".repeat(1024));
         assertThat(text).as("a user comes back under its old name").contains("ann-again: <meta>: Welcome ann.");
     }
 

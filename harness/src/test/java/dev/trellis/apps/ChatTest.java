@@ -43,7 +43,7 @@ class ChatTest {
     private static final Duration END = Duration.ofSeconds(5);
 
     private static final String PROMPT = "<meta>: Please enter username: ";
-    private static final String INVALID = "<meta>: Names are 1 to 32 printable characters, not starting with <. Please enter another: ";
+    private static final String INVALID = "<meta>: Names are 1 to 32 printable characters, not starting with < and without >. Please enter another: ";
     private static final String TAKEN = "<meta>: Username taken. Please enter another: ";
     private static final String NAME_TOO_LONG = "<meta>: Line too long. Please enter another: ";
     private static final String TOO_LONG = "<meta>: Line too long (max 1024 bytes); dropped.\n";

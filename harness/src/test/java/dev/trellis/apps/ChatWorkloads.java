@@ -59,15 +59,22 @@ final class ChatWorkloads {
         return from + 10 * (int) Trellis.random(choices);
     }
 
-    /** Three users, five messages each at drawn times: most of them race someone's. */
+    /**
+     * Three users, five messages each at drawn times: most of them race someone's. Carol then says
+     * goodbye in a last line she ends with end-of-stream instead of a newline.
+     */
     static ChatWorkload threeUsers() {
         ChatWorkload w = new ChatWorkload(END);
         for (String name : List.of("alice", "bob", "carol")) {
-            ChatWorkload.Send[] sends = new ChatWorkload.Send[5];
+            List<ChatWorkload.Send> sends = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                sends[i] = line(drawn(100 + 40 * i, 3), name + " says " + i);
+                sends.add(line(drawn(100 + 40 * i, 3), name + " says " + i));
             }
-            w.user(name, drawn(0, 3), sends);
+            if (name.equals("carol")) {
+                sends.add(bytes(drawn(320, 3), "bye for now".getBytes(StandardCharsets.UTF_8)));
+                sends.add(eof(drawn(340, 3)));
+            }
+            w.user(name, drawn(0, 3), sends.toArray(ChatWorkload.Send[]::new));
         }
         return w;
     }
@@ -149,17 +156,19 @@ final class ChatWorkloads {
     }
 
     /**
-     * Lines longer than the limit and lines just under it, sent in odd pieces (7 and 13 bytes)
-     * over adversarial streams, between short ones.
+     * Lines longer than the limit and lines at it (one ending in {@code \r\n}, as telnet sends),
+     * sent in odd pieces (7 and 13 bytes) over adversarial streams, between short ones.
      */
     static ChatWorkload longLines() {
         byte[] tooLong = ("t".repeat(3000) + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] justFits = ("f".repeat(1024) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] fitsWithCr = ("c".repeat(1024) + "\r\n").getBytes(StandardCharsets.UTF_8);
         List<ChatWorkload.Send> sends = new ArrayList<>();
         sends.add(line(100, "short one"));
         sends.addAll(pieces(110, tooLong, 7));
         sends.add(line(120, "short two"));
         sends.addAll(pieces(130, justFits, 13));
+        sends.addAll(pieces(140, fitsWithCr, 7));
         return new ChatWorkload(END).streams(StreamOptions.adversarial())
                 .user("writer", 0, sends.toArray(ChatWorkload.Send[]::new))
                 .user("reader", drawn(0, 3), line(drawn(110, 3), "got it"))

@@ -32,7 +32,8 @@ class ChatInvariantsTest {
         return new ChatWorkload(Duration.ofSeconds(1))
                 .user("alice", 0, line(100, "a1"), line(100, "a2"), line(120, "a3"), line(200, "a4"))
                 .user("bob", 10, line(100, "b1"), line(110, "b2"), line(200, "b3"))
-                .user("carol", 20, line(120, "c1"), eof(300))
+                .user("carol", 20, line(120, "c1"), bytes(130, "tail".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        eof(300))
                 .user("dave", 150, line(210, "d1"));
     }
 
@@ -44,6 +45,20 @@ class ChatInvariantsTest {
                 .rawUser("faker", line(10, "<meta>"), line(60, "meta"), line(210, "hello"))
                 .rawUser("bell", line(20, "be\u0007ll"), line(60, "bell"), line(230, "ding\u0007dong"))
                 .rawUser("binary", bytes(30, new byte[] {'r', 'a', 'w', (byte) 0xFF, '\n'}), line(70, "late"));
+    }
+
+    /**
+     * What a correct chat does that a careless rule could take for a bug: the same text twice, a
+     * late joiner who gets only the second; a user who leaves and comes back under its name and
+     * says the same again; two users racing at one instant; a refusal and a message in one chunk.
+     */
+    static ChatWorkload repeats() {
+        return new ChatWorkload(Duration.ofSeconds(1))
+                .user("alice", 0, line(100, "hi"), line(300, "hi"))
+                .user("ann", 0, line(100, "hi"), eof(150))
+                .user("bob", 0, line(100, "hi"), line(300, "hi"))
+                .rawUser("ann-again", line(200, "ann"), line(300, "hi"))
+                .rawUser("dave", bytes(200, "<x\ndave\nhi\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
@@ -60,6 +75,11 @@ class ChatInvariantsTest {
             "REPLAY_HISTORY, chat-join-leave-bounds, conversation",
             "SLOW_DELIVERY, chat-delay-bound, conversation",
             "DROP_EVERY_THIRD, chat-no-loss, conversation",
+            "LOSE_TAIL, chat-no-loss, conversation",
+            "DOUBLE_LEAVE, chat-notices, conversation",
+            "NO_LEAVE, chat-notices, conversation",
+            "JOIN_TO_SELF, chat-notices, conversation",
+            "DROP_A_READER, chat-fair-drops, conversation",
     })
     void eachRuleCatchesItsBug(MutantChat.Bug bug, String rule, String workload) {
         Simulation.Exploration e = Simulation.explore(body(bug, workload), 0, 2_000, SimConfig.defaults());
@@ -73,7 +93,7 @@ class ChatInvariantsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"conversation", "names"})
+    @CsvSource({"conversation", "names", "repeats"})
     void theChatWithoutBugsPassesEveryRuleOnEverySeed(String workload) {
         Simulation.explore(body(MutantChat.Bug.NONE, workload), 0, 2_000, SimConfig.defaults()).orThrow();
     }
@@ -87,7 +107,11 @@ class ChatInvariantsTest {
     }
 
     private static Body body(MutantChat.Bug bug, String workload) {
-        ChatWorkload w = workload.equals("names") ? names() : conversation();
+        ChatWorkload w = switch (workload) {
+            case "names" -> names();
+            case "repeats" -> repeats();
+            default -> conversation();
+        };
         return w.body(() -> new MutantChat(bug), Network.OnHandlerFailure.CLOSE_CONNECTION, ChatInvariants.all(LIMITS));
     }
 }

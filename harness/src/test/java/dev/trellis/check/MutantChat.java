@@ -25,11 +25,13 @@ import java.util.Map;
 final class MutantChat implements Handler {
     enum Bug {
         NONE, DUPLICATE_NAMES, SELF_ECHO, MESSAGE_BEFORE_WELCOME, NO_JOIN_NOTICE, RAW_BYTES, REORDER, DROP_EVERY_THIRD,
-        REPLAY_HISTORY, SLOW_DELIVERY, HANG_ON_CONTROL_NAME, INSANE_NAMES, SPLIT_BROADCAST
+        REPLAY_HISTORY, SLOW_DELIVERY, HANG_ON_CONTROL_NAME, INSANE_NAMES, SPLIT_BROADCAST,
+        LOSE_TAIL, DOUBLE_LEAVE, NO_LEAVE, JOIN_TO_SELF, DROP_A_READER
     }
 
     private final Bug bug;
     private final Map<String, Channel<byte[]>> users = new LinkedHashMap<>();
+    private final Map<String, Integer> said = new LinkedHashMap<>();
     private final List<byte[]> history = new ArrayList<>();
     private final Channel<Boolean> stuck = Channel.unbuffered();
     private int relayed;
@@ -60,10 +62,12 @@ final class MutantChat implements Handler {
                 stream.sendAll(utf8("<meta>: Please enter username: "));
                 ByteArrayOutputStream line = new ByteArrayOutputStream();
                 byte[] buf = new byte[1024];
-                int got;
-                while ((got = stream.receiveSome(buf, 0, buf.length)) > 0) {
-                    for (int i = 0; i < got; i++) {
-                        if (buf[i] != '\n') {
+                int got = 0;
+                while (got >= 0 && (got = stream.receiveSome(buf, 0, buf.length)) != 0) {
+                    // At end-of-stream a last line without its newline still counts (unless that is the bug).
+                    boolean tail = got < 0 && line.size() > 0 && bug != Bug.LOSE_TAIL;
+                    for (int i = 0; i < (got < 0 ? (tail ? 1 : 0) : got); i++) {
+                        if (got > 0 && buf[i] != '\n') {
                             line.write(buf[i]);
                             continue;
                         }
@@ -71,6 +75,13 @@ final class MutantChat implements Handler {
                         line.reset();
                         if (name == null) {
                             name = login(bytes, outbox);
+                        } else if (bug == Bug.DROP_A_READER && said.merge(name, 1, Integer::sum) == 3) {
+                            users.remove(name);   // a reader dropped as too slow on its third line, unfairly
+                            broadcast(name, utf8("<meta>: " + name + " left (too slow)\n"));
+                            outbox.trySend(utf8("<meta>: You were disconnected: you did not read fast enough.\n"));
+                            name = null;
+                            got = -1;
+                            break;
                         } else {
                             relay(name, bytes);
                         }
@@ -81,7 +92,12 @@ final class MutantChat implements Handler {
             } finally {
                 if (name != null && users.get(name) == outbox) {
                     users.remove(name);
-                    broadcast(null, utf8("<meta>: " + name + " left\n"));
+                    if (bug != Bug.NO_LEAVE) {
+                        broadcast(null, utf8("<meta>: " + name + " left\n"));
+                    }
+                    if (bug == Bug.DOUBLE_LEAVE) {
+                        broadcast(null, utf8("<meta>: " + name + " left\n"));
+                    }
                 }
                 outbox.close();
             }
@@ -111,10 +127,10 @@ final class MutantChat implements Handler {
         if (bug == Bug.REPLAY_HISTORY) {
             history.forEach(outbox::trySend);
         }
-        if (bug != Bug.NO_JOIN_NOTICE) {
-            broadcast(name, utf8("<meta>: " + name + " joined.\n"));
-        }
         users.put(name, outbox);
+        if (bug != Bug.NO_JOIN_NOTICE) {
+            broadcast(bug == Bug.JOIN_TO_SELF ? null : name, utf8("<meta>: " + name + " joined.\n"));
+        }
         return name;
     }
 

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatAbuseOverTcpTest {
     private static final Duration PATIENT = Duration.ofSeconds(30);
     private static final String PROMPT = "<meta>: Please enter username: ";
-    private static final String INVALID = "<meta>: Names are 1 to 32 printable characters, not starting with <. Please enter another: ";
+    private static final String INVALID = "<meta>: Names are 1 to 32 printable characters, not starting with < and without >. Please enter another: ";
     private static final String FFFD = "\uFFFD";
 
     /** What a test does to the chat between alice and bob logging in and their last exchange. */
