@@ -367,17 +367,25 @@ public final class ChatInvariants {
     }
 
     /**
-     * The server drops only users who do not read: one that has read for longer than
-     * {@link Limits#delayBound()} is not dropped as too slow.
+     * The server drops only users who do not read: one that read from before its welcome is never
+     * dropped as too slow, and one that paused is not dropped once it has read again for longer
+     * than {@link Limits#delayBound()}.
      */
     public static HistoryInvariant<ChatHistory> fairDrops(Limits limits) {
         long bound = limits.delayBound().toNanos();
         return rule("chat-fair-drops", s -> {
             for (Session c : s.sessions) {
                 long reads = c.client.readsFrom();
-                if (c.dropped && reads >= 0 && c.droppedAt > Math.max(reads, c.welcomeAt) + bound) {
+                if (!c.dropped || reads < 0) {
+                    continue;
+                }
+                if (reads <= c.welcomeAt) {
+                    return c.who() + " was dropped as too slow at " + ms(c.droppedAt) + ", though it read everything "
+                            + "sent to it from its welcome at " + ms(c.welcomeAt) + " on";
+                }
+                if (c.droppedAt > reads + bound) {
                     return c.who() + " was dropped as too slow at " + ms(c.droppedAt) + ", though it had read everything "
-                            + "sent to it since " + ms(Math.max(reads, c.welcomeAt));
+                            + "sent to it since " + ms(reads) + ", more than " + ms(bound) + " before";
                 }
             }
             return null;
