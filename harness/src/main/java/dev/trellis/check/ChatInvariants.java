@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import static dev.trellis.check.ChatSessions.ms;
+import static dev.trellis.check.Quotes.ms;
 
 /**
  * The rules of a chat server, judged from what its clients sent and received ({@link ChatHistory})
@@ -147,8 +147,8 @@ public final class ChatInvariants {
     public static HistoryInvariant<ChatHistory> saneNames() {
         return rule("chat-sane-names", s -> {
             for (Session c : s.sessions) {
-                if (c.name != null && !sane(c.name)) {
-                    return c.label + " was welcomed as [" + escape(c.name) + "] at " + ms(c.welcomeAt);
+                if (c.name != null && !ChatSessions.saneName(c.name)) {
+                    return c.label + " was welcomed as [" + Quotes.escape(c.name) + "] at " + ms(c.welcomeAt);
                 }
                 for (Received line : c.lines) {
                     String t = line.text;
@@ -156,8 +156,8 @@ public final class ChatInvariants {
                     if (t.startsWith(ChatSessions.META) && t.endsWith(" joined.")) {
                         name = t.substring(ChatSessions.META.length(), t.length() - " joined.".length());
                     }
-                    if (name != null && !sane(name)) {
-                        return c.label + " was told of a user named [" + escape(name) + "]: " + line.quote(c);
+                    if (name != null && !ChatSessions.saneName(name)) {
+                        return c.label + " was told of a user named [" + Quotes.escape(name) + "]: " + line.quote(c);
                     }
                 }
             }
@@ -192,7 +192,7 @@ public final class ChatInvariants {
             for (Session c : s.sessions) {
                 for (Received line : c.lines) {
                     if (!ChatSessions.validUtf8(line.bytes) || line.text.codePoints().anyMatch(Character::isISOControl)) {
-                        return c.label + " received raw bytes: [" + escape(line.text) + "] at " + ms(line.at);
+                        return c.label + " received raw bytes: [" + Quotes.escape(line.text) + "] at " + ms(line.at);
                     }
                 }
             }
@@ -214,9 +214,9 @@ public final class ChatInvariants {
                     if (line.sender == null) {
                         return r.label + " received a line from no user: " + line.quote(r);
                     }
-                    if (line.message == null && !sentAtAll(s, line)) {
+                    if (line.message == null && !s.sentAtAll(line)) {
                         return r.label + " received a line that is no whole message " + line.sender + " sent: "
-                                + line.quote(r) + "; " + line.sender + " sent " + texts(s.messagesOf(line.sender));
+                                + line.quote(r) + "; " + line.sender + " sent " + Quotes.texts(s.messagesOf(line.sender));
                     }
                     if (line.message != null && line.message.bytes() > limits.maxLineBytes()) {
                         return r.label + " received a line longer than " + limits.maxLineBytes() + " bytes: "
@@ -247,11 +247,11 @@ public final class ChatInvariants {
         return rule("chat-sender-fifo", s -> {
             for (Session r : s.sessions) {
                 for (Received line : r.lines) {
-                    if (line.sender != null && line.message == null && sentAtAll(s, line)) {
+                    if (line.sender != null && line.message == null && s.sentAtAll(line)) {
                         // Sent, but matched nothing after the message matched before it: out of order.
                         return r.label + " received " + line.sender + "'s messages out of order: " + line.quote(r)
                                 + " came after a message sent later; " + line.sender + " sent "
-                                + texts(s.messagesOf(line.sender));
+                                + Quotes.texts(s.messagesOf(line.sender));
                     }
                 }
             }
@@ -266,16 +266,16 @@ public final class ChatInvariants {
                 for (int j = i + 1; j < s.sessions.size(); j++) {
                     Session a = s.sessions.get(i);
                     Session b = s.sessions.get(j);
-                    List<Received> inA = shared(a, b);
-                    List<Received> inB = shared(b, a);
+                    List<Received> inA = a.sharedWith(b);
+                    List<Received> inB = b.sharedWith(a);
                     for (int k = 0; k < Math.min(inA.size(), inB.size()); k++) {
                         Sent x = inA.get(k).message;
                         Sent y = inB.get(k).message;
                         if (x != y) {
                             return a.label + " and " + b.label + " saw two broadcasts in different orders: "
                                     + x.quote() + " and " + y.quote() + "; " + a.label + " got them as "
-                                    + inA.get(k).quote(a) + " then " + find(inA, y).quote(a) + ", " + b.label + " as "
-                                    + inB.get(k).quote(b) + " then " + find(inB, x).quote(b);
+                                    + inA.get(k).quote(a) + " then " + ChatSessions.find(inA, y).quote(a) + ", " + b.label + " as "
+                                    + inB.get(k).quote(b) + " then " + ChatSessions.find(inB, x).quote(b);
                         }
                     }
                 }
@@ -340,9 +340,9 @@ public final class ChatInvariants {
                         leavesSurely += r.welcomeAt + slack < gone && gone + slack < r.end ? 1 : 0;
                         leavesMaybe += r.welcomeAt <= gone + slack && gone <= r.end + slack ? 1 : 0;
                     }
-                    List<Received> joins = notices(r, x, " joined.");
-                    List<Received> leaves = notices(r, x, " left");
-                    leaves.addAll(notices(r, x, " left (too slow)"));
+                    List<Received> joins = r.notices(x, " joined.");
+                    List<Received> leaves = r.notices(x, " left");
+                    leaves.addAll(r.notices(x, " left (too slow)"));
                     if (x.equals(r.name) && (joins.size() > joinsMaybe || leaves.size() > leavesMaybe)) {
                         Received own = joins.size() > joinsMaybe ? joins.get(0) : leaves.get(0);
                         return r.label + " heard of its own " + (joins.size() > joinsMaybe ? "join" : "leave") + ": "
@@ -352,13 +352,13 @@ public final class ChatInvariants {
                         return r.who() + " was told " + joins.size() + " times that " + x + " joined, while " + x
                                 + " joined " + (joinsSurely == joinsMaybe ? String.valueOf(joinsSurely)
                                 : joinsSurely + " to " + joinsMaybe) + " times during its stay (" + ms(r.welcomeAt)
-                                + " to " + ms(r.end) + ")" + quoteAll(joins, r);
+                                + " to " + ms(r.end) + ")" + Quotes.all(joins, r);
                     }
                     if (leaves.size() < leavesSurely || leaves.size() > leavesMaybe) {
                         return r.who() + " was told " + leaves.size() + " times that " + x + " left, while " + x
                                 + " left " + (leavesSurely == leavesMaybe ? String.valueOf(leavesSurely)
                                 : leavesSurely + " to " + leavesMaybe) + " times during its stay (" + ms(r.welcomeAt)
-                                + " to " + ms(r.end) + ")" + quoteAll(leaves, r);
+                                + " to " + ms(r.end) + ")" + Quotes.all(leaves, r);
                     }
                 }
             }
@@ -401,7 +401,7 @@ public final class ChatInvariants {
         return rule("chat-delay-bound", s -> {
             for (Session r : s.sessions) {
                 for (Received line : r.lines) {
-                    if (line.message != null && owed(r, line.message, limits) && line.at - line.message.at() > bound) {
+                    if (line.message != null && r.owes(line.message, limits) && line.at - line.message.at() > bound) {
                         return r.label + " received " + line.message.quote() + " only at " + ms(line.at) + ", "
                                 + ms(line.at - line.message.at()) + " later (bound " + ms(bound) + ")";
                     }
@@ -423,7 +423,7 @@ public final class ChatInvariants {
                 r.lines.forEach(line -> got.add(line.message));
                 for (Session sender : s.sessions) {
                     for (Sent m : sender.sent) {
-                        if (owed(r, m, limits) && !got.contains(m)) {
+                        if (r.owes(m, limits) && !got.contains(m)) {
                             return r.who() + " never received " + m.quote() + ", though it was in the chat from "
                                     + ms(r.welcomeAt) + " to " + ms(r.end) + "; it received " + r.lines.size()
                                     + " lines after its welcome";
@@ -433,83 +433,6 @@ public final class ChatInvariants {
             }
             return null;
         });
-    }
-
-    /** Whether {@code m} is owed to reader {@code r}: sent by another, while r was surely in the chat. */
-    private static boolean owed(Session r, Sent m, Limits limits) {
-        long slack = limits.slack().toNanos();
-        return r.client.reads() && r.name != null && !r.dropped && m.from() != r && !m.from().dropped
-                && !m.attempted() && m.bytes() <= limits.maxLineBytes()
-                && r.welcomeAt + slack < m.at() && m.at() + slack < r.end
-                && m.from().client.log().brokenAt() < 0 && r.client.log().brokenAt() < 0;
-    }
-
-    /** The notices {@code r} received that say {@code "<meta>: " + name + what}. */
-    private static List<Received> notices(Session r, String name, String what) {
-        List<Received> out = new ArrayList<>();
-        String text = ChatSessions.META + name + what;
-        for (Received line : r.lines) {
-            if (line.text.equals(text)) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
-
-    private static String quoteAll(List<Received> lines, Session r) {
-        StringBuilder out = new StringBuilder();
-        for (Received line : lines) {
-            out.append(out.isEmpty() ? ": " : "; ").append(line.quote(r));
-        }
-        return out.toString();
-    }
-
-    private static List<Received> shared(Session a, Session b) {
-        List<Received> out = new ArrayList<>();
-        for (Received x : a.lines) {
-            if (x.message != null && b.lines.stream().anyMatch(y -> y.message == x.message)) {
-                out.add(x);
-            }
-        }
-        return out;
-    }
-
-    private static Received find(List<Received> lines, Sent m) {
-        return lines.stream().filter(x -> x.message == m).findFirst().orElseThrow();
-    }
-
-    /** Whether the line's text is some message its named sender sent, matched or not. */
-    private static boolean sentAtAll(ChatSessions s, Received line) {
-        String body = ChatSessions.clean(java.util.Arrays.copyOfRange(line.bytes,
-                ("<" + line.sender + "> : ").getBytes(java.nio.charset.StandardCharsets.UTF_8).length, line.bytes.length));
-        return s.messagesOf(line.sender).stream().anyMatch(m -> m.text().equals(body));
-    }
-
-    private static boolean sane(String name) {
-        int n = name.codePointCount(0, name.length());
-        return n >= 1 && n <= 32 && !name.startsWith("<") && !name.contains("> : ")
-                && name.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0xFFFD);
-    }
-
-    private static String texts(List<Sent> sent) {
-        StringBuilder out = new StringBuilder();
-        for (Sent m : sent) {
-            out.append(out.isEmpty() ? "" : ", ").append('[').append(m.text()).append("] at ").append(ms(m.at()));
-        }
-        return out.isEmpty() ? "nothing" : out.toString();
-    }
-
-    /** Control characters made visible for a report. */
-    static String escape(String s) {
-        StringBuilder out = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\x%02x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 
     private static HistoryInvariant<ChatHistory> rule(String name, Function<ChatSessions, String> check) {

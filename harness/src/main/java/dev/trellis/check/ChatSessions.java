@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.trellis.check.Quotes.ms;
+
 /**
  * A chat history read the way the protocol reads it, once for every rule: for each client, the
  * prompts it got, the name it was welcomed by and when, the messages it sent after its name, and
@@ -81,6 +83,38 @@ final class ChatSessions {
 
         String who() {
             return name == null || name.equals(label) ? label : label + " (" + name + ")";
+        }
+
+        /** Whether {@code m} is owed to this reader: sent by another, while this one was surely in the chat. */
+        boolean owes(Sent m, ChatInvariants.Limits limits) {
+            long slack = limits.slack().toNanos();
+            return client.reads() && name != null && !dropped && m.from() != this && !m.from().dropped
+                    && !m.attempted() && m.bytes() <= limits.maxLineBytes()
+                    && welcomeAt + slack < m.at() && m.at() + slack < end
+                    && m.from().client.log().brokenAt() < 0 && client.log().brokenAt() < 0;
+        }
+
+        /** The notices it received that say {@code "<meta>: " + name + what}. */
+        List<Received> notices(String name, String what) {
+            List<Received> out = new ArrayList<>();
+            String text = META + name + what;
+            for (Received line : lines) {
+                if (line.text.equals(text)) {
+                    out.add(line);
+                }
+            }
+            return out;
+        }
+
+        /** Its lines that carry a message {@code other} received too, in its order. */
+        List<Received> sharedWith(Session other) {
+            List<Received> out = new ArrayList<>();
+            for (Received x : lines) {
+                if (x.message != null && other.lines.stream().anyMatch(y -> y.message == x.message)) {
+                    out.add(x);
+                }
+            }
+            return out;
         }
     }
 
@@ -236,6 +270,25 @@ final class ChatSessions {
         }
     }
 
+    /** 1 to 32 printable characters, not starting with {@code <}, without {@code "> : "}. */
+    static boolean saneName(String name) {
+        int n = name.codePointCount(0, name.length());
+        return n >= 1 && n <= 32 && !name.startsWith("<") && !name.contains("> : ")
+                && name.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0xFFFD);
+    }
+
+    /** The line of {@code lines} that carries {@code m}. */
+    static Received find(List<Received> lines, Sent m) {
+        return lines.stream().filter(x -> x.message == m).findFirst().orElseThrow();
+    }
+
+    /** Whether the line's text is some message its named sender sent, matched or not. */
+    boolean sentAtAll(Received line) {
+        String body = clean(java.util.Arrays.copyOfRange(line.bytes,
+                ("<" + line.sender + "> : ").getBytes(StandardCharsets.UTF_8).length, line.bytes.length));
+        return messagesOf(line.sender).stream().anyMatch(m -> m.text().equals(body));
+    }
+
     /** Every message sent under {@code name}, by all who held it, in the order they were welcomed. */
     List<Sent> messagesOf(String name) {
         List<Sent> out = new ArrayList<>();
@@ -262,13 +315,6 @@ final class ChatSessions {
         } catch (CharacterCodingException e) {
             return false;
         }
-    }
-
-    static String ms(long nanos) {
-        if (nanos < 0) {
-            return "never";
-        }
-        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : String.format("%.3fms", nanos / 1e6);
     }
 
     private static final Map<String, byte[]> ASCII = Map.of(PROMPT, PROMPT.getBytes(StandardCharsets.UTF_8),

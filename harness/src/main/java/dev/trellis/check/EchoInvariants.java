@@ -3,7 +3,7 @@ package dev.trellis.check;
 import java.util.Arrays;
 import java.util.List;
 
-import static dev.trellis.check.ChatSessions.ms;
+import static dev.trellis.check.Quotes.ms;
 
 /**
  * The rules of an echo server, judged from its clients' {@link ConnectionLog}s: each connection
@@ -80,7 +80,7 @@ public final class EchoInvariants {
     private static String around(byte[] b, int at) {
         int from = Math.max(0, at - 8);
         int to = Math.min(b.length, at + 8);
-        return ChatInvariants.escape(new String(b, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+        return Quotes.escape(new String(b, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static HistoryInvariant<List<ConnectionLog>> rule(String name,
