@@ -191,7 +191,7 @@ public final class ChatInvariants {
         return rule("chat-clean-text", s -> {
             for (Session c : s.sessions) {
                 for (Received line : c.lines) {
-                    if (!ChatSessions.validUtf8(line.bytes) || line.text.codePoints().anyMatch(Character::isISOControl)) {
+                    if (!ChatSessions.cleanText(line.bytes, line.text)) {
                         return c.label + " received raw bytes: [" + Quotes.escape(line.text) + "] at " + ms(line.at);
                     }
                 }

@@ -96,15 +96,18 @@ final class ChatSessions {
 
         /** The notices it received that say {@code "<meta>: " + name + what}. */
         List<Received> notices(String name, String what) {
-            List<Received> out = new ArrayList<>();
-            String text = META + name + what;
-            for (Received line : lines) {
-                if (line.text.equals(text)) {
-                    out.add(line);
+            if (noticesByText == null) {
+                noticesByText = new LinkedHashMap<>();
+                for (Received line : lines) {
+                    if (line.text.startsWith(META)) {
+                        noticesByText.computeIfAbsent(line.text, k -> new ArrayList<>()).add(line);
+                    }
                 }
             }
-            return out;
+            return new ArrayList<>(noticesByText.getOrDefault(META + name + what, List.of()));
         }
+
+        private Map<String, List<Received>> noticesByText;
 
         /** Its lines that carry a message {@code other} received too, in its order. */
         List<Received> sharedWith(Session other) {
@@ -186,8 +189,8 @@ final class ChatSessions {
                 continue;
             }
             int nl = indexOf(b, pos, "\n");
-            int another = indexOf(b, pos, ANOTHER);
-            if (another >= 0 && (nl < 0 || another < nl) && startsWith(b, pos, META)) {
+            int another = startsWith(b, pos, META) ? indexOf(b, pos, ANOTHER, nl < 0 ? b.length : nl) : -1;
+            if (another >= 0) {
                 s.refusals++;
                 pos = another + ANOTHER.length();
                 continue;
@@ -301,13 +304,41 @@ final class ChatSessions {
     /** Text as the robust chat relays it: invalid UTF-8 and control characters replaced by U+FFFD. */
     static String clean(byte[] bytes) {
         String s = new String(bytes, StandardCharsets.UTF_8);
+        if (ascii(bytes) && s.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
+            return s;
+        }
         StringBuilder out = new StringBuilder(s.length());
         s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? 0xFFFD : c));
         return out.toString();
     }
 
+    /** Whether a received line is valid UTF-8 ({@code text} its decoding) with no control character. */
+    static boolean cleanText(byte[] bytes, String text) {
+        if (ascii(bytes)) {
+            for (byte b : bytes) {
+                if (b < 0x20 || b == 0x7f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return validUtf8(bytes) && text.codePoints().noneMatch(Character::isISOControl);
+    }
+
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether {@code bytes} are valid UTF-8. */
     static boolean validUtf8(byte[] bytes) {
+        if (ascii(bytes)) {
+            return true;
+        }
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
@@ -340,9 +371,14 @@ final class ChatSessions {
     }
 
     private static int indexOf(byte[] b, int from, String s) {
+        return indexOf(b, from, s, b.length);
+    }
+
+    /** Where {@code s} starts in {@code b}, ending no later than {@code to}; -1 if nowhere. */
+    private static int indexOf(byte[] b, int from, String s, int to) {
         byte[] p = bytesOf(s);
         outer:
-        for (int i = from; i + p.length <= b.length; i++) {
+        for (int i = from; i + p.length <= to; i++) {
             for (int j = 0; j < p.length; j++) {
                 if (b[i + j] != p[j]) {
                     continue outer;
