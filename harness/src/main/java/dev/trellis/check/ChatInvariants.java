@@ -7,7 +7,6 @@ import dev.trellis.check.ChatSessions.Session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 import static dev.trellis.check.Quotes.ms;
@@ -128,10 +127,10 @@ public final class ChatInvariants {
                         continue;
                     }
                     Session sender = line.message.from();
-                    if (sender.welcomeAt > r.welcomeAt + slack) {
+                    if (sender.askedAt > r.joinedBy + slack) {
                         return r.label + " got " + sender.who() + "'s message before being told it joined: "
-                                + line.quote(r) + "; " + sender.label + " was welcomed at " + ms(sender.welcomeAt)
-                                + ", after " + r.label + " at " + ms(r.welcomeAt);
+                                + line.quote(r) + "; " + sender.label + " asked to join at " + ms(sender.askedAt)
+                                + ", after " + r.label + " had joined (by " + ms(r.joinedBy) + ")";
                     }
                 }
             }
@@ -172,11 +171,12 @@ public final class ChatInvariants {
             for (List<Session> holders : s.byName.values()) {
                 for (Session a : holders) {
                     for (Session b : holders) {
-                        boolean aFirst = a.welcomeAt < b.welcomeAt
-                                || a.welcomeAt == b.welcomeAt && s.sessions.indexOf(a) < s.sessions.indexOf(b);
-                        if (a != b && aFirst && b.welcomeAt + slack < a.end) {
+                        // Both surely members at once: each joined by then, neither yet gone.
+                        boolean aFirst = a.joinedBy < b.joinedBy
+                                || a.joinedBy == b.joinedBy && s.sessions.indexOf(a) < s.sessions.indexOf(b);
+                        if (a != b && aFirst && b.joinedBy + slack < Math.min(a.end, b.end)) {
                             return b.label + " was welcomed as [" + b.name + "] at " + ms(b.welcomeAt) + " while "
-                                    + a.label + " had that name (welcomed at " + ms(a.welcomeAt) + ", connected until "
+                                    + a.label + " had that name (joined by " + ms(a.joinedBy) + ", connected until "
                                     + ms(a.end) + ")";
                         }
                     }
@@ -310,66 +310,20 @@ public final class ChatInvariants {
     }
 
     /**
-     * Join and leave notices: a reader in the chat hears once of each user who joins after it
+     * Join and leave notices: a reader in the chat is told once of each user who joins after it
      * ({@code <meta>: X joined.}) and once of each who leaves while it stays ({@code <meta>: X
-     * left}, or {@code left (too slow)}); no one hears of their own join or leave.
+     * left}, or {@code left (too slow)}); each notice comes no earlier than what it announces, is
+     * about someone who was welcomed, and no one hears of their own join or leave. Notices are
+     * matched to joins and leaves in time order.
      */
     public static HistoryInvariant<ChatHistory> notices(Limits limits) {
-        long slack = limits.slack().toNanos();
-        return rule("chat-notices", s -> {
-            for (Session r : s.sessions) {
-                if (r.name == null || !r.client.reads() || r.dropped) {
-                    continue;
-                }
-                for (Map.Entry<String, List<Session>> e : s.byName.entrySet()) {
-                    String x = e.getKey();
-                    int joinsSurely = 0;
-                    int joinsMaybe = 0;
-                    int leavesSurely = 0;
-                    int leavesMaybe = 0;
-                    for (Session other : e.getValue()) {
-                        if (other == r) {
-                            continue;
-                        }
-                        boolean in = r.welcomeAt + slack < other.welcomeAt && other.welcomeAt + slack < r.end;
-                        boolean maybe = r.welcomeAt <= other.welcomeAt + slack && other.welcomeAt <= r.end + slack;
-                        joinsSurely += in ? 1 : 0;
-                        joinsMaybe += maybe ? 1 : 0;
-                        // Every session ends by the history's end; one that lasted to it may or may not be announced.
-                        long gone = other.dropped ? other.droppedAt : other.end;
-                        leavesSurely += r.welcomeAt + slack < gone && gone + slack < r.end ? 1 : 0;
-                        leavesMaybe += r.welcomeAt <= gone + slack && gone <= r.end + slack ? 1 : 0;
-                    }
-                    List<Received> joins = r.notices(x, " joined.");
-                    List<Received> leaves = r.notices(x, " left");
-                    leaves.addAll(r.notices(x, " left (too slow)"));
-                    if (x.equals(r.name) && (joins.size() > joinsMaybe || leaves.size() > leavesMaybe)) {
-                        Received own = joins.size() > joinsMaybe ? joins.get(0) : leaves.get(0);
-                        return r.label + " heard of its own " + (joins.size() > joinsMaybe ? "join" : "leave") + ": "
-                                + own.quote(r);
-                    }
-                    if (joins.size() < joinsSurely || joins.size() > joinsMaybe) {
-                        return r.who() + " was told " + joins.size() + " times that " + x + " joined, while " + x
-                                + " joined " + (joinsSurely == joinsMaybe ? String.valueOf(joinsSurely)
-                                : joinsSurely + " to " + joinsMaybe) + " times during its stay (" + ms(r.welcomeAt)
-                                + " to " + ms(r.end) + ")" + Quotes.all(joins, r);
-                    }
-                    if (leaves.size() < leavesSurely || leaves.size() > leavesMaybe) {
-                        return r.who() + " was told " + leaves.size() + " times that " + x + " left, while " + x
-                                + " left " + (leavesSurely == leavesMaybe ? String.valueOf(leavesSurely)
-                                : leavesSurely + " to " + leavesMaybe) + " times during its stay (" + ms(r.welcomeAt)
-                                + " to " + ms(r.end) + ")" + Quotes.all(leaves, r);
-                    }
-                }
-            }
-            return null;
-        });
+        return rule("chat-notices", sessions -> ChatNotices.check(sessions, limits.slack().toNanos()));
     }
 
     /**
-     * The server drops only users who do not read: one that read from before its welcome is never
-     * dropped as too slow, and one that paused is not dropped once it has read again for longer
-     * than {@link Limits#delayBound()}.
+     * The server drops only users who do not read: one that reads from before it asked to join is
+     * never dropped as too slow, and one that paused is not dropped once it has read again for
+     * longer than {@link Limits#delayBound()}.
      */
     public static HistoryInvariant<ChatHistory> fairDrops(Limits limits) {
         long bound = limits.delayBound().toNanos();
@@ -379,9 +333,9 @@ public final class ChatInvariants {
                 if (!c.dropped || reads < 0) {
                     continue;
                 }
-                if (reads <= c.welcomeAt) {
+                if (reads <= c.askedAt) {
                     return c.who() + " was dropped as too slow at " + ms(c.droppedAt) + ", though it read everything "
-                            + "sent to it from its welcome at " + ms(c.welcomeAt) + " on";
+                            + "sent to it from before it asked to join, at " + ms(c.askedAt);
                 }
                 if (c.droppedAt > reads + bound) {
                     return c.who() + " was dropped as too slow at " + ms(c.droppedAt) + ", though it had read everything "
@@ -401,7 +355,9 @@ public final class ChatInvariants {
         return rule("chat-delay-bound", s -> {
             for (Session r : s.sessions) {
                 for (Received line : r.lines) {
-                    if (line.message != null && r.owes(line.message, limits) && line.at - line.message.at() > bound) {
+                    // A reader that paused gets what came meanwhile late; that is its own delay, not the server's.
+                    if (line.message != null && r.owes(line.message, limits) && line.message.at() >= r.client.readsFrom()
+                            && line.at - line.message.at() > bound) {
                         return r.label + " received " + line.message.quote() + " only at " + ms(line.at) + ", "
                                 + ms(line.at - line.message.at()) + " later (bound " + ms(bound) + ")";
                     }
@@ -425,7 +381,7 @@ public final class ChatInvariants {
                     for (Sent m : sender.sent) {
                         if (r.owes(m, limits) && !got.contains(m)) {
                             return r.who() + " never received " + m.quote() + ", though it was in the chat from "
-                                    + ms(r.welcomeAt) + " to " + ms(r.end) + "; it received " + r.lines.size()
+                                    + ms(r.joinedBy) + " to " + ms(r.end) + "; it received " + r.lines.size()
                                     + " lines after its welcome";
                         }
                     }

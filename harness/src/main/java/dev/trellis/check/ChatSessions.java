@@ -59,6 +59,14 @@ final class ChatSessions {
         /** Null unless a welcome came. */
         String name;
         long welcomeAt = -1;
+        /**
+         * When the server registered it lies in [{@code askedAt}, {@code joinedBy}]: from when it sent
+         * the name line the welcome answers, to the first sign anywhere that it joined (its welcome,
+         * or another client's notice of it). A client that reads late reads its welcome late; the
+         * others' notices still say when it joined.
+         */
+        long askedAt = -1;
+        long joinedBy = -1;
         /** The welcome came first after the prompts. */
         boolean welcomeFirst;
         /** The name line this client sent that the welcome answers, or null. */
@@ -90,7 +98,7 @@ final class ChatSessions {
             long slack = limits.slack().toNanos();
             return client.reads() && name != null && !dropped && m.from() != this && !m.from().dropped
                     && !m.attempted() && m.bytes() <= limits.maxLineBytes()
-                    && welcomeAt + slack < m.at() && m.at() + slack < end
+                    && joinedBy + slack < m.at() && m.at() + slack < end
                     && m.from().client.log().brokenAt() < 0 && client.log().brokenAt() < 0;
         }
 
@@ -140,6 +148,21 @@ final class ChatSessions {
             parseSent(s);
         }
         for (Session s : sessions) {
+            if (s.name == null) {
+                continue;
+            }
+            s.askedAt = s.nameLine == null ? s.welcomeAt : s.nameLine.at();
+            s.joinedBy = s.welcomeAt;
+            String joined = META + s.name + " joined.";
+            for (Session o : sessions) {
+                for (Received r : o == s ? List.<Received>of() : o.lines) {
+                    if (r.at >= s.askedAt && r.at < s.joinedBy && r.text.equals(joined)) {
+                        s.joinedBy = r.at;
+                    }
+                }
+            }
+        }
+        for (Session s : sessions) {
             for (Received r : s.lines) {
                 if (r.text.startsWith(DISCONNECTED)) {
                     drop(s, r.at);
@@ -149,7 +172,7 @@ final class ChatSessions {
                     // The one of that name who was in the chat then: the last welcomed before it.
                     Session d = null;
                     for (Session c : byName.getOrDefault(who, List.of())) {
-                        if (c.welcomeAt <= r.at) {
+                        if (c.askedAt <= r.at) {
                             d = c;
                         }
                     }
@@ -271,6 +294,34 @@ final class ChatSessions {
                 break;
             }
         }
+    }
+
+    private java.util.Set<String> askedNames;
+
+    /** Every name any client asked for (each line it sent, stripped): a notice about another is forged. */
+    java.util.Set<String> askedNames() {
+        if (askedNames == null) {
+            askedNames = new java.util.LinkedHashSet<>();
+            for (Session c : sessions) {
+                for (ConnectionLog.Line l : c.sentLines) {
+                    askedNames.add(clean(l.bytes()).strip());
+                }
+            }
+        }
+        return askedNames;
+    }
+
+    /** The name a join or leave notice is about, or null if the line is no such notice. */
+    static String noticeAbout(String text) {
+        if (!text.startsWith(META)) {
+            return null;
+        }
+        for (String end : new String[] {" joined.", " left (too slow)", " left"}) {
+            if (text.endsWith(end) && text.length() > META.length() + end.length()) {
+                return text.substring(META.length(), text.length() - end.length());
+            }
+        }
+        return null;
     }
 
     /** 1 to 32 printable characters, not starting with {@code <}, without {@code "> : "}. */

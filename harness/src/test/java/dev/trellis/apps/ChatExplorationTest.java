@@ -66,6 +66,8 @@ class ChatExplorationTest {
         }
         String text = all.toString();
         assertThat(text).as("a silent user is dropped").contains("<meta>: pat left (too slow)");
+        assertThat(text).as("a paused reader is dropped").contains("<meta>: pia left (too slow)");
+        assertThat(text).as("a paused reader catches up").contains("kim: <meta>: Welcome kim.");
         assertThat(text).as("vic's connection resets").contains("vic: broken");
         assertThat(text).as("vic's line is relayed in some seeds").contains("<vic> : hello");
         assertThat(text).as("two users race for one name").contains("alice-twin: <meta>: Username taken.");

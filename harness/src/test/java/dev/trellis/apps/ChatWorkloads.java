@@ -81,7 +81,7 @@ final class ChatWorkloads {
 
     /**
      * Ten users join at drawn times, talk, and three of them leave mid-conversation; two come back
-     * under their old names, one of them while others talk.
+     * under their old names, one of them while others talk; kim reads nothing until 350 ms.
      */
     static ChatWorkload tenUsers() {
         ChatWorkload w = new ChatWorkload(END);
@@ -98,17 +98,19 @@ final class ChatWorkloads {
         }
         w.rawUser("ann-again", line(drawn(300, 3), "ann"), line(drawn(330, 3), "ann is back"));
         w.rawUser("ben-again", line(500, "ben"), line(520, "ben too"));
+        w.pausedUser("kim", drawn(0, 3), 350, line(drawn(300, 3), "kim: back soon"));
         return w;
     }
 
     /**
-     * Pat logs in and never reads while three others send 60 lines between them: pat's 8-line
-     * outbox overflows once its 512-byte stream is full, and the server drops pat; the others get
-     * every line, without delay.
+     * Pat logs in and never reads, and pia reads nothing until 400 ms, while three others send 60
+     * lines between 100 and 200 ms: their 8-line outboxes overflow once their 512-byte streams are
+     * full, and the server drops both; the others get every line, without delay.
      */
     static ChatWorkload stoppedReader() {
         ChatWorkload w = new ChatWorkload(END).streams(StreamOptions.plain().withCapacity(512));
         w.silentUser("pat", 0);
+        w.pausedUser("pia", 5, 400);
         for (String name : List.of("quinn", "ray", "sue")) {
             List<ChatWorkload.Send> sends = new ArrayList<>();
             for (int i = 0; i < 20; i++) {

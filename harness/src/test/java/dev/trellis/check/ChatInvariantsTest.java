@@ -80,6 +80,7 @@ class ChatInvariantsTest {
             "NO_LEAVE, chat-notices, conversation",
             "JOIN_TO_SELF, chat-notices, conversation",
             "DROP_A_READER, chat-fair-drops, conversation",
+            "EARLY_LEAVE_NOTICE, chat-notices, conversation",
     })
     void eachRuleCatchesItsBug(MutantChat.Bug bug, String rule, String workload) {
         Simulation.Exploration e = Simulation.explore(body(bug, workload), 0, 2_000, SimConfig.defaults());

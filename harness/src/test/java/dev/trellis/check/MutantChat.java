@@ -26,7 +26,7 @@ final class MutantChat implements Handler {
     enum Bug {
         NONE, DUPLICATE_NAMES, SELF_ECHO, MESSAGE_BEFORE_WELCOME, NO_JOIN_NOTICE, RAW_BYTES, REORDER, DROP_EVERY_THIRD,
         REPLAY_HISTORY, SLOW_DELIVERY, HANG_ON_CONTROL_NAME, INSANE_NAMES, SPLIT_BROADCAST,
-        LOSE_TAIL, DOUBLE_LEAVE, NO_LEAVE, JOIN_TO_SELF, DROP_A_READER
+        LOSE_TAIL, DOUBLE_LEAVE, NO_LEAVE, JOIN_TO_SELF, DROP_A_READER, EARLY_LEAVE_NOTICE
     }
 
     private final Bug bug;
@@ -83,6 +83,9 @@ final class MutantChat implements Handler {
                             got = -1;
                             break;
                         } else {
+                            if (bug == Bug.EARLY_LEAVE_NOTICE && said.merge(name, 1, Integer::sum) == 2) {
+                                broadcast(name, utf8("<meta>: " + name + " left\n"));   // it has not left
+                            }
                             relay(name, bytes);
                         }
                     }
