@@ -25,8 +25,11 @@ import static dev.trellis.check.Quotes.ms;
  * Messages compare after invalid UTF-8 and control characters are replaced by U+FFFD, as the robust
  * chat relays them; whether raw ones reach anybody is {@link #cleanText()}'s business.
  *
- * <p>Times are compared with a {@link Limits#slack()}: over real TCP two events a few
- * milliseconds apart at two clients may have happened in either order at the server.
+ * <p>A client sees only when things reached it, so a user's join is placed in an interval: from
+ * when it sent the name line its welcome answers to the first sign anywhere that it joined (its
+ * welcome, or another client's notice of it). Times are compared with a {@link Limits#slack()}:
+ * over real TCP two events a few milliseconds apart at two clients may have happened in either
+ * order at the server.
  *
  * {@snippet :
  * HistoryInvariant.verify(history, ChatInvariants.all(ChatInvariants.Limits.simulated()));
