@@ -83,19 +83,19 @@ public final class CancelScope {
     private static CancelScope run(boolean shield, long deadline, Block block) throws Exception {
         Task task = Kernel.current("CancelScope");
         Kernel kernel = task.kernel();
-        Scope s = kernel.enterScope(shield);
+        Scope s = kernel.cancellation().enterScope(shield);
         CancelScope cs = new CancelScope(kernel, s);
         Throwable escaping = null;
         try {
             if (deadline != Long.MAX_VALUE) {
-                kernel.setDeadline(s, deadline, true);
+                kernel.cancellation().setDeadline(s, deadline, true);
             }
             block.run(cs);
         } catch (Throwable e) {
             escaping = kernel.asCancellation(task, e);
         }
         escaping = cs.close(escaping);
-        kernel.exitScope(s, cs.cancelledCaught);
+        kernel.cancellation().exitScope(s, cs.cancelledCaught);
         rethrow(escaping);
         return cs;
     }
@@ -146,7 +146,7 @@ public final class CancelScope {
             return first;
         }
         if (carried == null) {
-            kernel.ride(escaping, first);
+            kernel.cancellation().ride(escaping, first);
             // For whoever reads the stack trace; the kernel's record is what scopes go by.
             escaping.addSuppressed(first);
         }
@@ -168,7 +168,7 @@ public final class CancelScope {
 
     /** Cancels the scope: every task inside sees {@link Cancelled} at its next checkpoint. Idempotent. */
     public void cancel() {
-        kernel.cancel(scope, "cancel() called");
+        kernel.cancellation().cancel(scope, "cancel() called");
     }
 
     /** Whether {@link #cancel()} was called or the deadline passed. */
@@ -192,7 +192,7 @@ public final class CancelScope {
      * before then undoes it.
      */
     public void setDeadline(Duration deadline) {
-        kernel.setDeadline(scope, deadline == null ? Long.MAX_VALUE : deadline.toNanos());
+        kernel.cancellation().setDeadline(scope, deadline == null ? Long.MAX_VALUE : deadline.toNanos());
     }
 
     public boolean isShielded() {
@@ -200,7 +200,7 @@ public final class CancelScope {
     }
 
     public void setShield(boolean shield) {
-        kernel.setShield(scope, shield);
+        kernel.cancellation().setShield(scope, shield);
     }
 
     @Override

@@ -78,7 +78,7 @@ public final class Cancelled extends Error {
         if (e instanceof Cancelled c) {
             return c.pending ? c : null;
         }
-        Cancelled riding = e == null ? null : (Cancelled) kernel.riding(e);
+        Cancelled riding = e == null ? null : (Cancelled) kernel.cancellation().riding(e);
         return riding != null && riding.pending ? riding : null;
     }
 }

@@ -78,7 +78,7 @@ public final class Nursery {
     public static void open(Block block) throws Exception {
         Task owner = Kernel.current("Nursery.open");
         Kernel kernel = owner.kernel();
-        Scope scope = kernel.enterScope(false);
+        Scope scope = kernel.cancellation().enterScope(false);
         Nursery nursery = new Nursery(kernel, kernel.newNurseryId(), scope, owner);
         kernel.record(TraceKind.NURSERY_OPEN, nursery.id, scope.id);
         try {
@@ -88,7 +88,7 @@ public final class Nursery {
         }
         nursery.awaitChildren();
         Throwable outcome = nursery.cancelScope.close(nursery.firstFailure(), nursery.cancellations());
-        kernel.exitScope(scope, nursery.cancelScope.cancelledCaught());
+        kernel.cancellation().exitScope(scope, nursery.cancelScope.cancelledCaught());
         kernel.record(TraceKind.NURSERY_CLOSE, nursery.id, outcome == null ? 0 : 1);
         CancelScope.rethrow(outcome);
     }
@@ -215,7 +215,7 @@ public final class Nursery {
             }
             temporary.liveChildren--;
             liveChildren++;
-            kernel.reparent(task, temporary.scope, scope, id, Nursery.this::childEnded);
+            kernel.cancellation().reparent(task, temporary.scope, scope, id, Nursery.this::childEnded);
             temporary.checkClosed();
         }
     }
@@ -263,7 +263,7 @@ public final class Nursery {
      */
     private void failed(Throwable e, String who) {
         failures.add(e);
-        kernel.cancel(scope, who + (e instanceof Cancelled ? " ended with Cancelled" : " failed with " + e.getClass().getSimpleName()));
+        kernel.cancellation().cancel(scope, who + (e instanceof Cancelled ? " ended with Cancelled" : " failed with " + e.getClass().getSimpleName()));
     }
 
     /*

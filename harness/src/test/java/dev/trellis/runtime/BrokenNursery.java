@@ -28,7 +28,7 @@ final class BrokenNursery {
     static void open(java.util.function.Consumer<BrokenNursery> block) {
         Task owner = Kernel.current("BrokenNursery.open");
         Kernel kernel = owner.kernel();
-        Scope scope = kernel.enterScope(false);
+        Scope scope = kernel.cancellation().enterScope(false);
         BrokenNursery n = new BrokenNursery(kernel, kernel.newNurseryId(), scope, owner);
         kernel.record(TraceKind.NURSERY_OPEN, n.id, scope.id);
         block.accept(n);
@@ -36,7 +36,7 @@ final class BrokenNursery {
         while (n.liveOwnerChildren > 0) {
             kernel.park("broken nursery close", false);
         }
-        kernel.exitScope(scope, false);
+        kernel.cancellation().exitScope(scope, false);
         kernel.record(TraceKind.NURSERY_CLOSE, n.id, 0);
     }
 

@@ -1,6 +1,7 @@
 package dev.trellis.runtime;
 
 import dev.trellis.runtime.TrioSemanticsTest.Engine;
+import dev.trellis.runtime.spi.Cancellation;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Scope;
 import dev.trellis.sim.Sims;
@@ -22,13 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Delivering a cancellation follows the cancelled scope's own tasks (the kernel's
  * {@code deliverCancellations}): a cancel, and a lifted shield, visit the tasks whose chain of
  * scopes passes through that scope with no shield below it, and no other task. The counts come
- * from {@link Kernel#cancellationVisits()}; a scan of every task, as delivery once was, fails them.
+ * from {@link Cancellation#visits()}; a scan of every task, as delivery once was, fails them.
  */
 @Timeout(60)
 class CancelDeliveryTest {
     /** Visits so far in the current execution. */
     static long visits() {
-        return Kernel.current("visits").kernel().cancellationVisits();
+        return Kernel.current("visits").kernel().cancellation().visits();
     }
 
     /** The scope the calling code runs in: inside {@code Nursery.open}'s block, the nursery's. */

@@ -3,17 +3,16 @@ package dev.trellis.runtime.spi;
 import dev.trellis.trace.TraceKind;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * The machinery both engines share: tasks on virtual threads, kernel waits, wake-ups, cancel
- * scopes, timers. At most one task runs at a time, so none of this state needs a lock: everything
- * here is touched only by the task on the carrier, or by the engine's loop between steps.
+ * scopes (their state and its delivery live in {@link Cancellation}), timers. At most one task
+ * runs at a time, so none of this state needs a lock: everything here is touched only by the task
+ * on the carrier, or by the engine's loop between steps.
  *
  * <p>An engine supplies four things: where continuations go ({@link #submit}), what time it is
  * ({@link #nanoTime}), whether a schedule point should give up the carrier
@@ -76,9 +75,11 @@ public abstract class Kernel {
     private boolean creatingTaskThread;
     /** Whether this kernel has abandoned a task (see {@link #abandon}). */
     private boolean abandonedAny;
-    private int nextScopeId;
-    /** Bumped by every cancel and shield change, so a task can remember it was not cancelled. */
-    private long cancelEpoch;
+    /**
+     * Bumped by every cancel and shield change ({@link Cancellation}), so a task can remember it
+     * was not cancelled. Kept here, not there: every checkpoint reads it.
+     */
+    long cancelEpoch;
     private int nextNurseryId;
 
     /** A kernel whose task threads live in {@code taskThreads}, which no other kernel uses meanwhile. */
@@ -505,7 +506,7 @@ public abstract class Kernel {
     }
 
     /** The Cancelled a checkpoint of {@code task} raises now (recorded as delivered), or null. */
-    private Error cancellationOf(Task task) {
+    Error cancellationOf(Task task) {
         // Nothing changed since this task last found itself not cancelled: skip the walk.
         if (task.clearAtEpoch == cancelEpoch && task.clearForScope == task.innermost) {
             return null;
@@ -538,6 +539,18 @@ public abstract class Kernel {
             return c;
         }
         return failure;
+    }
+
+    /**
+     * For an engine that has just seen {@code task} park outside the kernel: if it is cancelled
+     * already (a cancel came before the wait), the wait is interrupted as a cancel during it
+     * would have been. trio's checkpoints in a cancelled scope raise at once; this is the
+     * nearest a java.util.concurrent wait can come.
+     */
+    protected final void interruptIfCancelled(Task task) {
+        if (task.state != Task.State.DONE) {
+            CancelInterrupts.send(task, Scope.effectiveCancel(task.innermost));
+        }
     }
 
     protected final void checkNotAborting() {
@@ -587,7 +600,7 @@ public abstract class Kernel {
         }
         for (Timers.Timer d : due) {
             if (d.scope != null) {
-                cancel(d.scope, "deadline");
+                cancellation.cancel(d.scope, "deadline");
             }
         }
         for (Timers.Timer d : due) {
@@ -604,225 +617,14 @@ public abstract class Kernel {
 
     // ---- cancel scopes ----------------------------------------------------------------------
 
-    /** Opens a scope inside the current task's innermost one and makes it the innermost. */
-    public Scope enterScope(boolean shield) {
-        Task task = current("CancelScope");
-        CancelInterrupts.backInKernel(task);
-        Scope s = new Scope(this, nextScopeId++, task.innermost);
-        s.shield = shield;
-        Scope.moveResident(task, s.parent, s);
-        task.innermost = s;
-        trace(TraceKind.SCOPE_ENTER, task, s.id, s.parent == null ? -1 : s.parent.id, null);
-        return s;
-    }
+    private final Cancellation cancellation = new Cancellation(this);
 
-    /** Closes the current task's innermost scope, which must be {@code s}. */
-    public void exitScope(Scope s, boolean absorbed) {
-        Task task = current("CancelScope");
-        CancelInterrupts.backInKernel(task);
-        if (task.innermost != s) {
-            throw new IllegalStateException("cancel scopes closed out of order: " + s + " is not the innermost of " + task);
-        }
-        Scope.moveResident(task, s, s.parent);
-        task.innermost = s.parent;
-        s.exited = true;
-        if (s.deadlineTimer != null) {
-            s.deadlineTimer.cancel();
-        }
-        trace(TraceKind.SCOPE_EXIT, task, s.id, absorbed ? 1 : 0, null);
-    }
-
-    /**
-     * Moves {@code task}, started into the nursery whose scope is {@code from}, into the nursery
-     * {@code nurseryId} whose scope is {@code to}, with {@code listener} to hear of its end: trio's
-     * {@code TaskStatus.started}. The scopes the task opened since move with it, and so does
-     * everything started inside them; if the new place is cancelled, the task and everything
-     * under it see it from their next checkpoint, and their cancellable waits are woken now.
-     */
-    public void reparent(Task task, Scope from, Scope to, int nurseryId, Task.EndListener listener) {
-        Scope moved = null;
-        if (task.innermost == from) {
-            Scope.moveResident(task, from, to);
-            task.innermost = to;
-        } else {
-            moved = task.innermost;
-            while (moved != null && moved.parent != from) {
-                moved = moved.parent;
-            }
-            if (moved == null) {
-                throw new IllegalStateException(task + " is not inside " + from + ", so it cannot be moved out of it");
-            }
-            moved.moveUnder(to);
-        }
-        int old = task.nurseryId;
-        task.nurseryId = nurseryId;
-        task.listener = listener;
-        cancelEpoch++;
-        trace(TraceKind.REPARENT, task, old, nurseryId, null);
-        // Only what moved can have a new cancellation status.
-        if (moved == null) {
-            deliverTo(task);
-        } else {
-            deliverCancellations(moved);
-        }
-    }
-
-    /**
-     * Cancels a scope: every task parked cancellably under it is woken to see Cancelled. Costs
-     * the number of tasks inside the scope (and the scopes they are in), not the number of tasks.
-     */
-    public void cancel(Scope s, String why) {
-        if (s.cancelled) {
-            return;
-        }
-        s.cancelled = true;
-        s.cancelReason = why;
-        cancelEpoch++;
-        trace(TraceKind.CANCEL, running, s.id, 0, why);
-        deliverCancellations(s);
-    }
-
-    private static final Comparator<Task> BY_ID = Comparator.comparingInt(t -> t.id);
-    /** Tasks a delivery has yet to visit, lowest id first; empty between deliveries. */
-    private final PriorityQueue<Task> toDeliver = new PriorityQueue<>(BY_ID);
-    private long deliveryVisits;
-
-    /**
-     * Delivers the cancellation of {@code under}, or the outer one its lifted shield lets in, to
-     * the tasks it reaches: those whose chain of scopes passes through {@code under} with no
-     * shield below it. Only their cancellation status can have changed. They are visited in id
-     * order, as a scan of every task would visit them.
-     *
-     * <p>A visit can cancel another scope (a nursery's owner, cancelled as it waits at the exit,
-     * cancels the nursery's scope), whose delivery runs inside this one. The queue is shared, so
-     * that nested delivery visits its own tasks and the ones left in this delivery together, in
-     * id order, as a nested scan would; the rest of this delivery then finds the queue empty.
-     */
-    private void deliverCancellations(Scope under) {
-        for (Scope s = under; s != null; s = s.nextReached(under)) {
-            for (Task t = s.firstResident; t != null; t = t.nextResident) {
-                if (!t.deliveryQueued) {
-                    t.deliveryQueued = true;
-                    toDeliver.add(t);
-                }
-            }
-        }
-        try {
-            Task t;
-            while ((t = toDeliver.poll()) != null) {
-                t.deliveryQueued = false;
-                deliveryVisits++;
-                deliverTo(t);
-            }
-        } catch (Throwable e) {
-            // A delivery that failed half way leaves nothing queued for a later one to visit.
-            for (Task t : toDeliver) {
-                t.deliveryQueued = false;
-            }
-            toDeliver.clear();
-            throw e;
-        }
-    }
-
-    private void deliverTo(Task t) {
-        if (t.state == Task.State.DONE) {
-            return;
-        }
-        Scope cancelling = Scope.effectiveCancel(t.innermost);
-        if (cancelling == null) {
-            return;
-        }
-        if (t.state == Task.State.PARKED && t.cancellableWait) {
-            t.wokenByCancel = true;
-            // Off its wait queue now, not when it next runs: until then a waker would pick a
-            // task that is about to raise Cancelled instead of one that waits on.
-            ParkingLot.leave(t);
-            wake(t);
-        } else if (t.state == Task.State.PARKED && t.abort != null) {
-            Consumer<Error> abort = t.abort;
-            t.abort = null;
-            abort.accept(cancellationOf(t));
-        } else {
-            CancelInterrupts.send(t, cancelling);
-        }
-    }
-
-    /**
-     * How many times, in this execution, delivering a cancellation has visited a task: each
-     * cancel and each lifted shield visits the tasks inside its scope, and no others. For tests
-     * and measurements.
-     */
-    public long cancellationVisits() {
-        return deliveryVisits;
-    }
-
-    /**
-     * For an engine that has just seen {@code task} park outside the kernel: if it is cancelled
-     * already (a cancel came before the wait), the wait is interrupted as a cancel during it
-     * would have been. trio's checkpoints in a cancelled scope raise at once; this is the
-     * nearest a java.util.concurrent wait can come.
-     */
-    protected final void interruptIfCancelled(Task task) {
-        if (task.state != Task.State.DONE) {
-            CancelInterrupts.send(task, Scope.effectiveCancel(task.innermost));
-        }
-    }
-
-    /** Moves a scope's deadline (ns, engine time); see {@link #setDeadline(Scope, long, boolean)}. */
-    public void setDeadline(Scope s, long deadline) {
-        setDeadline(s, deadline, false);
-    }
-
-    /**
-     * Sets or moves a scope's deadline (ns, engine time). As in trio, a scope entered with a
-     * deadline already past is cancelled at once ({@code CancelScope.__enter__}); a deadline moved
-     * into the past later is due now and fires at the next pass through the scheduler, so moving
-     * it out again before that undoes it.
-     */
-    public void setDeadline(Scope s, long deadline, boolean entering) {
-        if (s.deadlineTimer != null) {
-            s.deadlineTimer.cancel();
-            s.deadlineTimer = null;
-        }
-        s.deadline = deadline;
-        trace(TraceKind.DEADLINE, running, s.id, deadline, null);
-        if (deadline == Long.MAX_VALUE || s.cancelled || s.exited) {
-            return;
-        }
-        if (entering && deadline <= nanoTime()) {
-            cancel(s, "deadline");
-        } else {
-            s.deadlineTimer = timers.add(deadline, null, s);
-        }
-    }
-
-    public void setShield(Scope s, boolean shield) {
-        s.shield = shield;
-        cancelEpoch++;
-        if (!shield) {
-            // Removing a shield can expose an outer cancellation to the tasks inside.
-            deliverCancellations(s);
-        }
+    /** This kernel's cancel scopes: entering, cancelling, deadlines, shields, delivery. Never null. */
+    public final Cancellation cancellation() {
+        return cancellation;
     }
 
     public int newNurseryId() { return nextNurseryId++; }
-
-    /**
-     * The cancellation that rides on {@code failure}: a nursery that ends with a real failure and a
-     * cancellation its own scope does not absorb throws the failure and records the Cancelled
-     * here, for the scope it belongs to (trio's exception group {@code {Cancelled, E}}). Keyed by
-     * identity, looked up only, never iterated; it lives as long as the execution.
-     */
-    public Error riding(Throwable failure) {
-        return riding.get(failure);
-    }
-
-    /** Records that {@code cancelled} rides on {@code failure}; see {@link #riding}. */
-    public void ride(Throwable failure, Error cancelled) {
-        riding.put(failure, cancelled);
-    }
-
-    private final java.util.Map<Throwable, Error> riding = new java.util.IdentityHashMap<>();
 
     /** Records an application or primitive event in the trace. */
     public void note(String text) {

@@ -15,7 +15,7 @@ package dev.trellis.runtime.spi;
  */
 public final class Scope {
     public final int id;
-    /** The enclosing scope; changes only when a starting task moves to its nursery ({@link Kernel#reparent}). */
+    /** The enclosing scope; changes only when a starting task moves to its nursery ({@link Cancellation#reparent}). */
     Scope parent;
     final Kernel kernel;
     boolean cancelled;
