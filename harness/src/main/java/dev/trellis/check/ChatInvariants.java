@@ -378,8 +378,7 @@ public final class ChatInvariants {
     public static HistoryInvariant<ChatHistory> noLoss(Limits limits) {
         return rule("chat-no-loss", s -> {
             for (Session r : s.sessions) {
-                List<Sent> got = new ArrayList<>();
-                r.lines.forEach(line -> got.add(line.message));
+                java.util.Set<Sent> got = r.messagesReceived();
                 for (Session sender : s.sessions) {
                     for (Sent m : sender.sent) {
                         if (r.owes(m, limits) && !got.contains(m)) {

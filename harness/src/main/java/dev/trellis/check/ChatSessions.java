@@ -119,19 +119,37 @@ final class ChatSessions {
 
         /** Its lines that carry a message {@code other} received too, in its order. */
         List<Received> sharedWith(Session other) {
+            java.util.Set<Sent> theirs = other.messagesReceived();
             List<Received> out = new ArrayList<>();
             for (Received x : lines) {
-                if (x.message != null && other.lines.stream().anyMatch(y -> y.message == x.message)) {
+                if (x.message != null && theirs.contains(x.message)) {
                     out.add(x);
                 }
             }
             return out;
+        }
+
+        private java.util.Set<Sent> messagesReceived;
+
+        /** The messages it received (a set looked up, never iterated). */
+        java.util.Set<Sent> messagesReceived() {
+            if (messagesReceived == null) {
+                messagesReceived = new java.util.HashSet<>();
+                for (Received x : lines) {
+                    if (x.message != null) {
+                        messagesReceived.add(x.message);
+                    }
+                }
+            }
+            return messagesReceived;
         }
     }
 
     final List<Session> sessions = new ArrayList<>();
     /** Sessions by the name they were welcomed with, in welcome order. */
     final Map<String, List<Session>> byName = new LinkedHashMap<>();
+    /** Each welcomed name's {@code <name> : } in bytes. */
+    private final Map<String, byte[]> prefixes = new LinkedHashMap<>();
     /** The welcomed names, longest first: a line is read as from the longest name it starts with. */
     private List<String> namesLongestFirst = List.of();
 
@@ -269,13 +287,12 @@ final class ChatSessions {
                 continue;
             }
             for (String name : namesLongestFirst) {
-                String prefix = "<" + name + "> : ";
-                if (!r.text.startsWith(prefix)) {
+                byte[] prefix = prefixes.computeIfAbsent(name, n -> ("<" + n + "> : ").getBytes(StandardCharsets.UTF_8));
+                if (!startsWith(r.bytes, 0, prefix)) {
                     continue;
                 }
                 r.sender = name;
-                String body = clean(java.util.Arrays.copyOfRange(r.bytes, prefix.getBytes(StandardCharsets.UTF_8).length,
-                        r.bytes.length));
+                String body = clean(java.util.Arrays.copyOfRange(r.bytes, prefix.length, r.bytes.length));
                 List<Sent> all = messagesOf(name);
                 int from = next.getOrDefault(name, 0);
                 int first = -1;
@@ -345,12 +362,16 @@ final class ChatSessions {
 
     /** Every message sent under {@code name}, by all who held it, in the order they were welcomed. */
     List<Sent> messagesOf(String name) {
-        List<Sent> out = new ArrayList<>();
-        for (Session s : byName.getOrDefault(name, List.of())) {
-            out.addAll(s.sent);
-        }
-        return out;
+        return messagesByName.computeIfAbsent(name, n -> {
+            List<Sent> out = new ArrayList<>();
+            for (Session s : byName.getOrDefault(n, List.of())) {
+                out.addAll(s.sent);
+            }
+            return out;
+        });
     }
+
+    private final Map<String, List<Sent>> messagesByName = new LinkedHashMap<>();
 
     /** Text as the robust chat relays it: invalid UTF-8 and control characters replaced by U+FFFD. */
     static String clean(byte[] bytes) {
@@ -409,7 +430,10 @@ final class ChatSessions {
     }
 
     private static boolean startsWith(byte[] b, int pos, String s) {
-        byte[] p = bytesOf(s);
+        return startsWith(b, pos, bytesOf(s));
+    }
+
+    private static boolean startsWith(byte[] b, int pos, byte[] p) {
         if (pos + p.length > b.length) {
             return false;
         }
