@@ -61,6 +61,14 @@ class ChatInvariantsTest {
                 .rawUser("dave", bytes(200, "<x\ndave\nhi\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /** Paula reads nothing before 200 ms: a server may drop her before then, not long after. */
+    static ChatWorkload paused() {
+        return new ChatWorkload(Duration.ofSeconds(1))
+                .user("alice", 0, line(100, "a1"), line(450, "a2"), line(500, "a3"))
+                .pausedUser("paula", 10, 200)
+                .user("bob", 20, line(150, "b1"));
+    }
+
     @ParameterizedTest(name = "{0} breaks {1}")
     @CsvSource({
             "DUPLICATE_NAMES, chat-unique-names, names",
@@ -81,6 +89,7 @@ class ChatInvariantsTest {
             "JOIN_TO_SELF, chat-notices, conversation",
             "DROP_A_READER, chat-fair-drops, conversation",
             "EARLY_LEAVE_NOTICE, chat-notices, conversation",
+            "DROP_PAUSED_LATE, chat-fair-drops, paused",
     })
     void eachRuleCatchesItsBug(MutantChat.Bug bug, String rule, String workload) {
         Simulation.Exploration e = Simulation.explore(body(bug, workload), 0, 2_000, SimConfig.defaults());
@@ -94,9 +103,14 @@ class ChatInvariantsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"conversation", "names", "repeats"})
+    @CsvSource({"conversation", "names", "repeats", "paused"})
     void theChatWithoutBugsPassesEveryRuleOnEverySeed(String workload) {
         Simulation.explore(body(MutantChat.Bug.NONE, workload), 0, 2_000, SimConfig.defaults()).orThrow();
+    }
+
+    @Test
+    void droppingAReaderThatIsNotReadingYetIsFair() {
+        Simulation.explore(body(MutantChat.Bug.DROP_PAUSED_EARLY, "paused"), 0, 2_000, SimConfig.defaults()).orThrow();
     }
 
     @Test
@@ -111,6 +125,7 @@ class ChatInvariantsTest {
         ChatWorkload w = switch (workload) {
             case "names" -> names();
             case "repeats" -> repeats();
+            case "paused" -> paused();
             default -> conversation();
         };
         return w.body(() -> new MutantChat(bug), Network.OnHandlerFailure.CLOSE_CONNECTION, ChatInvariants.all(LIMITS));

@@ -26,7 +26,11 @@ final class MutantChat implements Handler {
     enum Bug {
         NONE, DUPLICATE_NAMES, SELF_ECHO, MESSAGE_BEFORE_WELCOME, NO_JOIN_NOTICE, RAW_BYTES, REORDER, DROP_EVERY_THIRD,
         REPLAY_HISTORY, SLOW_DELIVERY, HANG_ON_CONTROL_NAME, INSANE_NAMES, SPLIT_BROADCAST,
-        LOSE_TAIL, DOUBLE_LEAVE, NO_LEAVE, JOIN_TO_SELF, DROP_A_READER, EARLY_LEAVE_NOTICE
+        LOSE_TAIL, DOUBLE_LEAVE, NO_LEAVE, JOIN_TO_SELF, DROP_A_READER, EARLY_LEAVE_NOTICE,
+        /** Drops paula as too slow at the first line relayed from 400 ms on, long after she began to read. */
+        DROP_PAUSED_LATE,
+        /** Not a bug: drops paula at the first line relayed, while she is not reading yet. */
+        DROP_PAUSED_EARLY
     }
 
     private final Bug bug;
@@ -138,6 +142,13 @@ final class MutantChat implements Handler {
     }
 
     private void relay(String from, byte[] text) {
+        boolean late = Trellis.now().compareTo(Duration.ofMillis(400)) >= 0;
+        if ((bug == Bug.DROP_PAUSED_EARLY || bug == Bug.DROP_PAUSED_LATE && late) && users.containsKey("paula")) {
+            Channel<byte[]> paula = users.remove("paula");
+            broadcast(null, utf8("<meta>: paula left (too slow)\n"));
+            paula.trySend(utf8("<meta>: You were disconnected: you did not read fast enough.\n"));
+            paula.close();
+        }
         String clean = bug == Bug.RAW_BYTES ? null : ChatSessions.clean(text);
         byte[] line = clean == null ? concat(utf8("<" + from + "> : "), text) : utf8("<" + from + "> : " + clean + "\n");
         history.add(line);
