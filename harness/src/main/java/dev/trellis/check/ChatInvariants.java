@@ -113,8 +113,8 @@ public final class ChatInvariants {
                     return c.label + " was welcomed as [" + c.name + "] at " + ms(c.welcomeAt)
                             + ", but other lines came before the welcome";
                 }
-                String asked = c.nameLine == null ? null : ChatSessions.clean(c.nameLine.bytes()).strip();
-                if (!ChatSessions.clean(c.name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).equals(asked)) {
+                String asked = c.nameLine == null ? null : ChatText.clean(c.nameLine.bytes()).strip();
+                if (!ChatText.clean(c.name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).equals(asked)) {
                     return c.label + " was welcomed as [" + c.name + "] at " + ms(c.welcomeAt) + ", but the name line "
                             + "that welcome answers was " + (asked == null ? "never sent" : "[" + asked + "], sent at "
                             + ms(c.nameLine.at()));
@@ -194,7 +194,7 @@ public final class ChatInvariants {
         return rule("chat-clean-text", s -> {
             for (Session c : s.sessions) {
                 for (Received line : c.lines) {
-                    if (!ChatSessions.cleanText(line.bytes, line.text)) {
+                    if (!ChatText.cleanText(line.bytes, line.text)) {
                         return c.label + " received raw bytes: [" + Quotes.escape(line.text) + "] at " + ms(line.at);
                     }
                 }

@@ -1,9 +1,6 @@
 package dev.trellis.check;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -224,13 +221,13 @@ final class ChatSessions {
         byte[] b = all.toByteArray();
         int pos = 0;
         while (true) {
-            if (startsWith(b, pos, PROMPT)) {
+            if (ChatText.startsWith(b, pos, PROMPT)) {
                 s.gotPrompt = true;
                 pos += PROMPT.length();
                 continue;
             }
-            int nl = indexOf(b, pos, "\n");
-            int another = startsWith(b, pos, META) ? indexOf(b, pos, ANOTHER, nl < 0 ? b.length : nl) : -1;
+            int nl = ChatText.indexOf(b, pos, "\n");
+            int another = ChatText.startsWith(b, pos, META) ? ChatText.indexOf(b, pos, ANOTHER, nl < 0 ? b.length : nl) : -1;
             if (another >= 0) {
                 s.refusals++;
                 pos = another + ANOTHER.length();
@@ -240,7 +237,7 @@ final class ChatSessions {
         }
         boolean first = true;
         int chunk = 0;
-        for (int nl = indexOf(b, pos, "\n"); nl >= 0; pos = nl + 1, nl = indexOf(b, pos, "\n")) {
+        for (int nl = ChatText.indexOf(b, pos, "\n"); nl >= 0; pos = nl + 1, nl = ChatText.indexOf(b, pos, "\n")) {
             while (ends.get(chunk)[0] <= nl) {
                 chunk++;
             }
@@ -267,7 +264,7 @@ final class ChatSessions {
             ConnectionLog.Line l = s.sentLines.get(i);
             byte[] bytes = l.bytes();
             int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-            s.sent.add(new Sent(s, s.sent.size(), l.at(), clean(java.util.Arrays.copyOf(bytes, n)), n, l.attempted()));
+            s.sent.add(new Sent(s, s.sent.size(), l.at(), ChatText.clean(java.util.Arrays.copyOf(bytes, n)), n, l.attempted()));
         }
     }
 
@@ -288,11 +285,11 @@ final class ChatSessions {
             }
             for (String name : namesLongestFirst) {
                 byte[] prefix = prefixes.computeIfAbsent(name, n -> ("<" + n + "> : ").getBytes(StandardCharsets.UTF_8));
-                if (!startsWith(r.bytes, 0, prefix)) {
+                if (!ChatText.startsWith(r.bytes, 0, prefix)) {
                     continue;
                 }
                 r.sender = name;
-                String body = clean(java.util.Arrays.copyOfRange(r.bytes, prefix.length, r.bytes.length));
+                String body = ChatText.clean(java.util.Arrays.copyOfRange(r.bytes, prefix.length, r.bytes.length));
                 List<Sent> all = messagesOf(name);
                 int from = next.getOrDefault(name, 0);
                 int first = -1;
@@ -321,7 +318,7 @@ final class ChatSessions {
             askedNames = new java.util.LinkedHashSet<>();
             for (Session c : sessions) {
                 for (ConnectionLog.Line l : c.sentLines) {
-                    askedNames.add(clean(l.bytes()).strip());
+                    askedNames.add(ChatText.clean(l.bytes()).strip());
                 }
             }
         }
@@ -355,7 +352,7 @@ final class ChatSessions {
 
     /** Whether the line's text is some message its named sender sent, matched or not. */
     boolean sentAtAll(Received line) {
-        String body = clean(java.util.Arrays.copyOfRange(line.bytes,
+        String body = ChatText.clean(java.util.Arrays.copyOfRange(line.bytes,
                 ("<" + line.sender + "> : ").getBytes(StandardCharsets.UTF_8).length, line.bytes.length));
         return messagesOf(line.sender).stream().anyMatch(m -> m.text().equals(body));
     }
@@ -372,95 +369,4 @@ final class ChatSessions {
     }
 
     private final Map<String, List<Sent>> messagesByName = new LinkedHashMap<>();
-
-    /** Text as the robust chat relays it: invalid UTF-8 and control characters replaced by U+FFFD. */
-    static String clean(byte[] bytes) {
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        if (ascii(bytes) && s.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? 0xFFFD : c));
-        return out.toString();
-    }
-
-    /** Whether a received line is valid UTF-8 ({@code text} its decoding) with no control character. */
-    static boolean cleanText(byte[] bytes, String text) {
-        if (ascii(bytes)) {
-            for (byte b : bytes) {
-                if (b < 0x20 || b == 0x7f) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return validUtf8(bytes) && text.codePoints().noneMatch(Character::isISOControl);
-    }
-
-    private static boolean ascii(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether {@code bytes} are valid UTF-8. */
-    static boolean validUtf8(byte[] bytes) {
-        if (ascii(bytes)) {
-            return true;
-        }
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
-    }
-
-    private static final Map<String, byte[]> ASCII = Map.of(PROMPT, PROMPT.getBytes(StandardCharsets.UTF_8),
-            ANOTHER, ANOTHER.getBytes(StandardCharsets.UTF_8), META, META.getBytes(StandardCharsets.UTF_8),
-            "\n", new byte[] {'\n'});
-
-    private static byte[] bytesOf(String s) {
-        byte[] b = ASCII.get(s);
-        return b != null ? b : s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static boolean startsWith(byte[] b, int pos, String s) {
-        return startsWith(b, pos, bytesOf(s));
-    }
-
-    private static boolean startsWith(byte[] b, int pos, byte[] p) {
-        if (pos + p.length > b.length) {
-            return false;
-        }
-        for (int i = 0; i < p.length; i++) {
-            if (b[pos + i] != p[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int indexOf(byte[] b, int from, String s) {
-        return indexOf(b, from, s, b.length);
-    }
-
-    /** Where {@code s} starts in {@code b}, ending no later than {@code to}; -1 if nowhere. */
-    private static int indexOf(byte[] b, int from, String s, int to) {
-        byte[] p = bytesOf(s);
-        outer:
-        for (int i = from; i + p.length <= to; i++) {
-            for (int j = 0; j < p.length; j++) {
-                if (b[i + j] != p[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

@@ -149,7 +149,7 @@ final class MutantChat implements Handler {
             paula.trySend(utf8("<meta>: You were disconnected: you did not read fast enough.\n"));
             paula.close();
         }
-        String clean = bug == Bug.RAW_BYTES ? null : ChatSessions.clean(text);
+        String clean = bug == Bug.RAW_BYTES ? null : ChatText.clean(text);
         byte[] line = clean == null ? concat(utf8("<" + from + "> : "), text) : utf8("<" + from + "> : " + clean + "\n");
         history.add(line);
         if (bug == Bug.DROP_EVERY_THIRD && ++relayed % 3 == 0) {

@@ -232,5 +232,6 @@ public final class Cancellation {
         riding.put(failure, cancelled);
     }
 
+    /** Looked up by the failure's identity, never iterated: its hash order can reach nothing. */
     private final Map<Throwable, Error> riding = new IdentityHashMap<>();
 }
