@@ -11,6 +11,7 @@
 module dev.trellis {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
 
     exports dev.trellis.runtime;
     exports dev.trellis.real;
@@ -20,6 +21,10 @@ module dev.trellis {
     exports dev.trellis.check;
     exports dev.trellis.testkit;
     exports dev.trellis.apps;
+    exports dev.trellis.scenario;
+    exports dev.trellis.report;
+
+    opens dev.trellis.scenario to com.fasterxml.jackson.databind;
 
     opens dev.trellis.cli to info.picocli;
 }

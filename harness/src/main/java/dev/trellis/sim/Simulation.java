@@ -87,28 +87,48 @@ public final class Simulation {
         String only = System.getProperty(SimConfig.SEED_PROPERTY);
         long from = only == null ? first : Long.parseLong(only.trim());
         long n = only == null ? count : 1;
+        return explore(body, from, n, config, Result::ok);
+    }
+
+    /**
+     * Runs seeds {@code first, first + 1, ...}, {@code count} of them, and hands each result to
+     * {@code carryOn} as it ends, on the thread that ran it, before the next execution starts; the
+     * exploration goes on while {@code carryOn} returns true (and the strategy has schedules left).
+     * The results share one trace buffer, cleared for the next execution: read (or copy) a result's
+     * trace inside {@code carryOn}. Ignores the seed and schedule system properties, which the
+     * overload without {@code carryOn} obeys.
+     *
+     * {@snippet :
+     * Set<Long> hashes = new TreeSet<>();
+     * Simulation.explore(body, 0, 1_000, config, r -> { hashes.add(r.traceHash()); return true; });
+     * }
+     */
+    public static Exploration explore(Body body, long first, long count, SimConfig config,
+                                      java.util.function.Predicate<Result> carryOn) {
         long[] ran = new long[1];
         long[] steps = new long[1];
         boolean[] exhausted = new boolean[1];
+        boolean[] stopped = new boolean[1];
         Strategy strategy = Strategies.parse(config.strategy());
         Result last = onDriver(done -> {
             Result r = null;
-            // Only the last (or failing) result is returned, so executions share one trace buffer.
+            // Only the last result is returned, so executions share one trace buffer.
             Trace trace = new Trace();
-            for (long s = from; s < from + n && !strategy.exhausted(); s++) {
+            for (long s = first; s < first + count && !strategy.exhausted(); s++) {
                 trace.clear();
                 r = runOne(body, new Schedule(s, config), strategy, done, trace);
                 ran[0]++;
                 steps[0] += r.steps();
-                if (!r.ok()) {
+                if (!carryOn.test(r)) {
+                    stopped[0] = true;
                     break;
                 }
             }
-            exhausted[0] = (r == null || r.ok()) && strategy.exhausted();
+            exhausted[0] = !stopped[0] && strategy.exhausted();
             return r;
         });
         Optional<Confidence> confidence = strategy instanceof Pct pct ? pct.confidence() : Optional.empty();
-        return new Exploration(ran[0], steps[0], last, exhausted[0], confidence);
+        return new Exploration(ran[0], steps[0], last, exhausted[0] && (last == null || last.ok()), confidence);
     }
 
     /**

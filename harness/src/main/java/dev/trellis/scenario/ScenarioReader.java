@@ -1,0 +1,188 @@
+package dev.trellis.scenario;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads scenario files. Every mistake becomes a {@link ScenarioException} naming the file, line
+ * and column, what was found and what is accepted there; an unknown key names the nearest known
+ * one ({@code chunkin} → {@code did you mean chunking?}).
+ */
+public final class ScenarioReader {
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .addModule(new SimpleModule("trellis-durations").addDeserializer(Duration.class, new Durations.Deserializer()))
+            .build();
+
+    private ScenarioReader() {}
+
+    /** A scenario as read: its name, where it came from, its text, and the model. */
+    public record Loaded(String name, Path file, String text, Scenario scenario) {}
+
+    /**
+     * Reads {@code file}; its name is its path under {@code root} without the extension
+     * ({@code seed-chat/broadcast-order}), or the file name's stem when it is not under root.
+     */
+    public static Loaded read(Path file, Path root) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ScenarioException(file, 0, 0, "is not UTF-8 text");
+        } catch (IOException e) {
+            throw new ScenarioException(file, 0, 0, "cannot be read: " + e);
+        }
+        return parse(text, file, nameOf(file, root));
+    }
+
+    /** Reads scenario {@code text}; {@code file} only names it in messages (may be null). */
+    public static Loaded parse(String text, Path file, String name) {
+        Scenario s;
+        try {
+            s = YAML.readValue(text, Scenario.class);
+        } catch (UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                    : e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+            String where = parent(e);
+            throw at(file, e.getLocation(), "unknown key '" + e.getPropertyName() + "'" + (where.isEmpty() ? "" : " in " + where)
+                    + Suggest.didYouMean(e.getPropertyName(), known) + " Accepted here: " + String.join(", ", known));
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String where = path(e);
+            throw at(file, e.getLocation(), (where.isEmpty() ? "" : "in " + where + ": ") + cause.getMessage());
+        } catch (InvalidFormatException e) {
+            throw at(file, e.getLocation(), "in " + path(e) + ": [" + e.getValue() + "] is not " + typeName(e.getTargetType()));
+        } catch (MismatchedInputException e) {
+            String problem = e.getOriginalMessage();
+            if (problem != null && problem.startsWith("Cannot deserialize")) {
+                problem = "expected " + typeName(e.getTargetType()) + " here";
+            }
+            String where = path(e);
+            throw at(file, e.getLocation(), (where.isEmpty() ? "" : "in " + where + ": ") + problem);
+        } catch (JsonMappingException e) {
+            throw at(file, e.getLocation(), e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            // YAML syntax: the parser's own words say what it found and expected.
+            throw at(file, e.getLocation(), "not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+        if (s == null) {
+            throw new ScenarioException(file, 0, 0, "is empty: a scenario needs at least a 'subject'");
+        }
+        return new Loaded(name, file, text, s);
+    }
+
+    /** The scenario's name: its path under root, without the extension, with forward slashes. */
+    public static String nameOf(Path file, Path root) {
+        Path f = file.toAbsolutePath().normalize();
+        Path r = root == null ? null : root.toAbsolutePath().normalize();
+        Path rel = r != null && f.startsWith(r) && !f.equals(r) ? r.relativize(f) : f.getFileName();
+        String s = rel.toString().replace('\\', '/');
+        int dot = s.lastIndexOf('.');
+        return dot > 0 ? s.substring(0, dot) : s;
+    }
+
+    static ScenarioException at(Path file, JsonLocation loc, String problem) {
+        return loc == null ? new ScenarioException(file, 0, 0, problem)
+                : new ScenarioException(file, loc.getLineNr(), loc.getColumnNr(), problem);
+    }
+
+    /** For deserializers: a mistake at the parser's place. */
+    static JsonMappingException bad(JsonParser p, String problem) {
+        return MismatchedInputException.from(p, Duration.class, problem);
+    }
+
+    static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "a mapping";
+            case START_ARRAY -> "a list";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> "[" + t.asString() + "]";
+        };
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "a value";
+        }
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text";
+        }
+        if (type == Duration.class) {
+            return "a duration (" + Durations.ACCEPTED + ")";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping (" + type.getSimpleName() + ")";
+    }
+
+    /** Where in the document: {@code clients[1].script[0].line}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The path to the object holding the unknown key. */
+    private static String parent(JsonMappingException e) {
+        List<JsonMappingException.Reference> refs = new ArrayList<>(e.getPath());
+        if (!refs.isEmpty()) {
+            refs.removeLast();
+        }
+        return refs.stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining()).replaceFirst("^\\.", "");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+}
