@@ -20,6 +20,7 @@ module dev.trellis {
     exports dev.trellis.check;
     exports dev.trellis.testkit;
     exports dev.trellis.apps;
+    exports dev.trellis.report;
 
     opens dev.trellis.cli to info.picocli;
 }
