@@ -69,6 +69,35 @@ class ReportMarkdownTest {
     }
 
     @Nested
+    class LongSchedules {
+        /** Two tasks taking turns for 300 steps: 300 rows. */
+        private static ExecutionReport turns(int violation) {
+            dev.trellis.trace.Trace t = new dev.trellis.trace.Trace();
+            t.add(dev.trellis.trace.TraceKind.SPAWN, 0, -1, 0, 0, 0, "ping");
+            t.add(dev.trellis.trace.TraceKind.SPAWN, 1, 0, 0, 0, 0, "pong");
+            for (int s = 0; s < 300; s++) {
+                t.add(dev.trellis.trace.TraceKind.STEP, s % 2, 1, 0, s * 1_000_000L, s, null);
+                t.add(dev.trellis.trace.TraceKind.PARK, s % 2, 0, 0, s * 1_000_000L, s, "turn " + s);
+            }
+            return ReportFixtures.withTrace(ReportFixtures.overdraftReport(), t, violation);
+        }
+
+        @Test
+        void theRowsNearestTheViolationAreKeptAndTheRestCounted() {
+            String atEnd = ReportWriter.markdown(turns(-1));
+            assertThat(atEnd).contains("(100 earlier rows left out").doesNotContain("later rows left out")
+                    .contains("| ⚠ 299 | 299ms |").doesNotContain("| 99 | 99ms |").contains("| 100 | 100ms |");
+            // 149 rows before the violation's and 50 after, when there are that many.
+            String middle = ReportWriter.markdown(turns(2 + 2 * 200));   // the PARK of step 200
+            assertThat(middle).contains("(51 earlier rows left out").contains("(49 later rows left out")
+                    .contains("| ⚠ 200 | 200ms |").contains("waits: turn 200").contains("| 51 | 51ms |")
+                    .contains("| 250 | 250ms |").doesNotContain("| 251 | 251ms |");
+            String early = ReportWriter.markdown(turns(2 + 2 * 20));
+            assertThat(early).doesNotContain("earlier rows left out").contains("(100 later rows left out");
+        }
+    }
+
+    @Nested
     class Escaping {
         @Test
         void bytesThatAreNotPrintableAreShownEscapedAndLongOnesCounted() {
