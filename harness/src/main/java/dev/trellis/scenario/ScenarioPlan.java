@@ -175,9 +175,9 @@ public final class ScenarioPlan {
             String protocol;
             if (subject.program() != null) {
                 Programs.Program p = Programs.find(subject.program()).orElseThrow(() -> error("program", subject.program(),
-                        "unknown program '" + subject.program() + "'" + Suggest.didYouMean(subject.program(),
+                        "unknown program '" + subject.program() + "'" + Suggest.hint(subject.program(),
                                 Programs.all().stream().map(Programs.Program::name).toList())
-                                + ". Accepted: " + Programs.names(x -> true) + ", or handler: <class name>"));
+                                + "Accepted: " + Programs.names(x -> true) + ", or handler: <class name>"));
                 kind = switch (p.name()) {
                     case "nursery" -> Kind.NURSERY;
                     case "happy-eyeballs" -> Kind.HAPPY_EYEBALLS;
@@ -227,7 +227,7 @@ public final class ScenarioPlan {
                     TreeSet<String> known = new TreeSet<>(catalog.keySet());
                     known.add("all");
                     throw error("invariants", w, "unknown rule '" + w + "' for a " + protocol + " subject"
-                            + Suggest.didYouMean(w, known) + ". Accepted: " + String.join(", ", known)
+                            + Suggest.hint(w, known) + "Accepted: " + String.join(", ", known)
                             + " (the structural rules always apply)");
                 }
                 names.add(w);
@@ -302,7 +302,7 @@ public final class ScenarioPlan {
             known.addAll(Outcome.KINDS);
             known.add(Outcome.PASS);
             throw error("expected", x, "expected '" + x + "' is not an outcome this scenario can have"
-                    + Suggest.didYouMean(x, known) + ". Accepted: " + String.join(", ", known)
+                    + Suggest.hint(x, known) + "Accepted: " + String.join(", ", known)
                     + ", or the class name of an exception");
         }
 

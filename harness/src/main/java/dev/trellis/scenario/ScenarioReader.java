@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -63,6 +65,9 @@ public final class ScenarioReader {
 
     /** Reads scenario {@code text}; {@code file} only names it in messages (may be null). */
     public static Loaded parse(String text, Path file, String name) {
+        if (text.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
+            throw new ScenarioException(file, 0, 0, "is empty: a scenario needs at least a 'subject'");
+        }
         Scenario s;
         try {
             s = YAML.readValue(text, Scenario.class);
@@ -70,8 +75,9 @@ public final class ScenarioReader {
             List<String> known = e.getKnownPropertyIds() == null ? List.of()
                     : e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
             String where = parent(e);
-            throw at(file, e.getLocation(), "unknown key '" + e.getPropertyName() + "'" + (where.isEmpty() ? "" : " in " + where)
-                    + Suggest.didYouMean(e.getPropertyName(), known) + " Accepted here: " + String.join(", ", known));
+            throw atKey(file, text, e.getLocation(), e.getPropertyName(), "unknown key '" + e.getPropertyName() + "'"
+                    + (where.isEmpty() ? "" : " in " + where) + Suggest.hint(e.getPropertyName(), known)
+                    + "Accepted here: " + String.join(", ", known));
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String where = path(e);
@@ -80,16 +86,28 @@ public final class ScenarioReader {
             throw at(file, e.getLocation(), "in " + path(e) + ": [" + e.getValue() + "] is not " + typeName(e.getTargetType()));
         } catch (MismatchedInputException e) {
             String problem = e.getOriginalMessage();
-            if (problem != null && problem.startsWith("Cannot deserialize")) {
-                problem = "expected " + typeName(e.getTargetType()) + " here";
+            if (problem != null && (problem.startsWith("Cannot deserialize") || problem.startsWith("Cannot coerce"))) {
+                Matcher v = QUOTED_VALUE.matcher(problem);
+                problem = "expected " + typeName(e.getTargetType()) + " here" + (v.find() ? ", found [" + v.group(1) + "]" : "");
             }
             String where = path(e);
             throw at(file, e.getLocation(), (where.isEmpty() ? "" : "in " + where + ": ") + problem);
         } catch (JsonMappingException e) {
-            throw at(file, e.getLocation(), e.getOriginalMessage());
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (m.contains("\n in 'reader'")) {
+                // a YAML syntax error met while binding a value
+                throw at(file, e.getLocation(), "not valid YAML: " + yamlProblem(m));
+            }
+            throw at(file, e.getLocation(), m);
         } catch (JsonProcessingException e) {
-            // YAML syntax: the parser's own words say what it found and expected.
-            throw at(file, e.getLocation(), "not valid YAML: " + firstLine(e.getOriginalMessage()));
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            Matcher dup = DUPLICATE.matcher(m);
+            if (dup.find()) {
+                throw atKey(file, text, e.getLocation(), dup.group(1), "duplicate key '" + dup.group(1)
+                        + "': each key appears once in a mapping");
+            }
+            // YAML syntax: the parser's own words say what it was doing and what it found.
+            throw at(file, e.getLocation(), "not valid YAML: " + yamlProblem(m));
         }
         if (s == null) {
             throw new ScenarioException(file, 0, 0, "is empty: a scenario needs at least a 'subject'");
@@ -178,11 +196,33 @@ public final class ScenarioReader {
                 .collect(Collectors.joining()).replaceFirst("^\\.", "");
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
+    private static final Pattern QUOTED_VALUE = Pattern.compile("String value \\(\"([^\"]*)\"\\)");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']+)'");
+
+    /** SnakeYAML's report without its quotes of the source: "while parsing a flow mapping; expected ',' or '}', but got <stream end>". */
+    private static String yamlProblem(String m) {
+        return m.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith(" in '"))
+                .map(String::strip).collect(Collectors.joining("; "));
+    }
+
+    /**
+     * A mistake about {@code key}: Jackson places it where it stopped reading (past the key's value,
+     * often the next line), so look back from there for the line that holds the key.
+     */
+    static ScenarioException atKey(Path file, String text, JsonLocation loc, String key, String problem) {
+        String[] lines = text.split("\n", -1);
+        int from = loc == null ? lines.length : Math.min(loc.getLineNr(), lines.length);
+        Pattern k = Pattern.compile("(^|[\\s{,-])" + Pattern.quote(key) + "\\s*:");
+        for (int i = from - 1; i >= 0; i--) {
+            Matcher m = k.matcher(lines[i]);
+            int col = -1;
+            while (m.find()) {
+                col = m.start() + m.group(1).length();   // the last on the line: nearest before Jackson's place
+            }
+            if (col >= 0) {
+                return new ScenarioException(file, i + 1, col + 1, problem);
+            }
         }
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
+        return at(file, loc, problem);
     }
 }

@@ -29,6 +29,12 @@ final class Suggest {
         return n == null ? "" : "; did you mean " + n + "?";
     }
 
+    /** {@code "; did you mean X? "} or {@code ". "}: what goes between a complaint and the list of what is accepted. */
+    static String hint(String word, Collection<String> known) {
+        String n = nearest(word, known);
+        return n == null ? ". " : "; did you mean " + n + "? ";
+    }
+
     /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
     static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
