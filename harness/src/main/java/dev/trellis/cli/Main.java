@@ -6,12 +6,31 @@ import picocli.CommandLine.Command;
 /** The {@code trellis} command. */
 @Command(name = "trellis", mixinStandardHelpOptions = true, version = "trellis 0.1.0",
         description = "Deterministic simulation harness for structured-concurrency Java.",
-        subcommands = {BenchCommand.class, DemoCommand.class, ServeCommand.class})
+        subcommands = {ExploreCommand.class, ReplayCommand.class, DemoCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main {
+    /**
+     * The command line, with bad input reported as one line naming the mistake and what to do
+     * (exit 2), never a usage dump or a stack trace.
+     */
+    static CommandLine command() {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine sub = ex.getCommandLine();
+            String suggestion = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                suggestion = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            }
+            sub.getErr().println("trellis: " + ex.getMessage() + suggestion + ". See '" + sub.getCommandSpec().qualifiedName()
+                    + " --help'.");
+            return 2;
+        });
+        return cmd;
+    }
+
     public static void main(String[] args) {
         // The JDK registers every virtual thread in a global set for thread dumps unless told
         // not to; the simulator starts millions of short tasks and does its own accounting.
         System.setProperty("jdk.trackAllThreads", System.getProperty("jdk.trackAllThreads", "false"));
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(command().execute(args));
     }
 }

@@ -143,6 +143,16 @@ public final class ScenarioRunner {
         return new Replayed(r, Outcome.of(r), report(plan, r, Outcome.of(r), exec, strategy));
     }
 
+    /**
+     * Runs {@code schedule} (a recorded execution's) on {@code plan}, judged by the plan's rules.
+     */
+    public static Replayed runOne(ScenarioPlan plan, Schedule schedule) {
+        ScenarioPlan.Execution exec = plan.newExecution();
+        Schedule s = new Schedule(schedule.seed(), schedule.config().withInvariants(plan.config().invariants()));
+        Result r = Simulation.run(exec.body(), s);
+        return new Replayed(r, Outcome.of(r), report(plan, r, Outcome.of(r), exec, schedule.strategy()));
+    }
+
     /** One execution run again: its result, outcome and the report it would write. */
     public record Replayed(Result result, Outcome outcome, ExecutionReport report) {}
 

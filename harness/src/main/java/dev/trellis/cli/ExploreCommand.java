@@ -1,0 +1,72 @@
+package dev.trellis.cli;
+
+import dev.trellis.explore.Explorer;
+import dev.trellis.explore.ProgressLine;
+import dev.trellis.explore.RunSummary;
+import dev.trellis.explore.ScenarioRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trellis explore}: every scenario file given, its seeds explored, reports written. */
+@Command(name = "explore", mixinStandardHelpOptions = true,
+        description = {"Explore scenario files under the simulator: each file's seeds, a report folder for a failing "
+                + "execution, reports/summary.json and reports/index.html.",
+                "Exit status: 0 when every scenario got what it expects, 1 when one did not, 2 for bad input."})
+final class ExploreCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Scenario files, or folders to search for *.yaml.")
+    List<Path> paths;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per scenario, instead of each file's own.")
+    Long seeds;
+
+    @Option(names = "--strategy", paramLabel = "SPEC",
+            description = "Strategy for every scenario, instead of each file's own: random, pos, pct:D, pct:D:K, dfs:P.")
+    String strategy;
+
+    @Option(names = "--reports", paramLabel = "DIR", description = "Where reports go (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${sys:trellis.reports:-reports}")
+    Path reports;
+
+    @Option(names = "--classpath", paramLabel = "PATH",
+            description = "Folders and jars holding your Handler classes, separated by '${sys:path.separator}'.")
+    String classpath;
+
+    @Option(names = "--keep-going", description = "Run every seed even after a failure (default: stop at a scenario's first).")
+    boolean keepGoing;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seeds != null && seeds < 1) {
+            return Cli.bad("--seeds must be at least 1, was [" + seeds + "]");
+        }
+        if (strategy != null) {
+            try {
+                dev.trellis.sim.Strategies.parse(strategy);
+            } catch (IllegalArgumentException e) {
+                return Cli.bad("--strategy: " + e.getMessage());
+            }
+        }
+        ClassLoader loader;
+        List<Path> files;
+        try {
+            loader = Cli.classLoader(classpath);
+            files = Explorer.collect(paths);
+        } catch (IllegalArgumentException e) {
+            return Cli.bad(e.getMessage());
+        }
+        if (files.isEmpty()) {
+            return Cli.bad("no scenario files (*.yaml) in " + paths);
+        }
+        ScenarioRunner.Options options = ScenarioRunner.Options.defaults().withSeeds(seeds).withStrategy(strategy)
+                .withKeepGoing(keepGoing);
+        System.out.println("exploring " + files.size() + (files.size() == 1 ? " scenario" : " scenarios")
+                + ", reports in " + reports);
+        RunSummary run = Explorer.run(files, new Explorer.Settings(options, reports, loader, System.out, ProgressLine.forStderr()));
+        return run.exitCode();
+    }
+}

@@ -1,0 +1,190 @@
+package dev.trellis.explore;
+
+import dev.trellis.report.ExecutionReport;
+import dev.trellis.report.ReportWriter;
+import dev.trellis.scenario.ScenarioException;
+import dev.trellis.scenario.ScenarioPlan;
+import dev.trellis.scenario.ScenarioReader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * What {@code trellis explore} does, for the command and for tests: read every scenario file,
+ * explore each, write a report folder per failing execution, then {@code summary.json} and
+ * {@code index.html}. A bad file is reported in one line and the others still run.
+ */
+public final class Explorer {
+    public static final String SUMMARY_JSON = "summary.json";
+    public static final String INDEX_HTML = "index.html";
+
+    private Explorer() {}
+
+    /**
+     * @param options  seeds, strategy and what to do after a failure
+     * @param reports  the reports folder
+     * @param loader   where handler classes come from
+     * @param out      one line per scenario as it ends, and the table at the end
+     * @param progress the live line
+     */
+    public record Settings(ScenarioRunner.Options options, Path reports, ClassLoader loader, PrintStream out,
+                           ProgressLine progress) {}
+
+    /**
+     * The scenario files under {@code paths}: a file as it is, a folder walked for {@code .yaml}
+     * and {@code .yml} files in name order. Throws {@link IllegalArgumentException} for a path
+     * that does not exist.
+     */
+    public static List<Path> collect(List<Path> paths) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(Files::isRegularFile).filter(Explorer::isScenario).sorted(Comparator.comparing(Path::toString))
+                            .forEach(out::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new IllegalArgumentException("no such file or folder: " + p);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isScenario(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".yaml") || n.endsWith(".yml");
+    }
+
+    /**
+     * The folder scenario names are taken relative to: the nearest folder at or above {@code file}
+     * that holds {@code scenario.schema.json} or is called {@code scenarios}; else the file's own.
+     */
+    public static Path rootOf(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        for (Path d = abs.getParent(); d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve("scenario.schema.json")) || d.getFileName() != null
+                    && d.getFileName().toString().equals("scenarios")) {
+                return d;
+            }
+        }
+        return abs.getParent();
+    }
+
+    /** Reads and plans one file; a {@link ScenarioException} says what is wrong with it. */
+    public static ScenarioPlan plan(Path file, ClassLoader loader) {
+        return ScenarioPlan.of(ScenarioReader.read(file, rootOf(file)), loader);
+    }
+
+    /** Explores every file and writes the reports, summary and index. */
+    public static RunSummary run(List<Path> files, Settings s) throws IOException {
+        List<ScenarioSummary> done = new ArrayList<>();
+        List<RunSummary.BadFile> bad = new ArrayList<>();
+        for (Path f : files) {
+            ScenarioPlan plan;
+            try {
+                plan = plan(f, s.loader());
+            } catch (ScenarioException e) {
+                s.progress().clear();
+                s.out().println("  bad    " + e.getMessage());
+                bad.add(new RunSummary.BadFile(f.toString(), e.getMessage()));
+                continue;
+            }
+            clearOldReports(s.reports(), plan.name());
+            ScenarioSummary summary = ScenarioRunner.run(plan, s.options(), r -> write(s.reports(), r), s.progress());
+            s.progress().clear();
+            s.out().println(line(summary));
+            done.add(summary);
+        }
+        RunSummary run = new RunSummary(done, bad);
+        SummaryJson.write(s.reports().resolve(SUMMARY_JSON), run);
+        IndexPage.write(s.reports().resolve(INDEX_HTML), run);
+        s.out().println();
+        s.out().print(table(run));
+        s.out().println("summary: " + s.reports().resolve(SUMMARY_JSON) + ", " + s.reports().resolve(INDEX_HTML));
+        return run;
+    }
+
+    private static String write(Path reports, ExecutionReport r) {
+        try {
+            return ReportWriter.write(ReportWriter.folder(reports, r), r).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report of " + r.scenario() + " seed " + r.seed(), e);
+        }
+    }
+
+    /** Removes the {@code seed-N} folders an earlier run left for this scenario, so every report on disk is this run's. */
+    private static void clearOldReports(Path reports, String scenario) throws IOException {
+        Path dir = reports.resolve(scenario);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> seeds = Files.list(dir)) {
+            for (Path seed : seeds.filter(p -> p.getFileName().toString().matches("seed-\\d+")).toList()) {
+                try (Stream<Path> files = Files.walk(seed)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One scenario's result in a line. */
+    static String line(ScenarioSummary s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(s.met() ? "  met    " : "  FAILED ").append(s.scenario()).append(": ");
+        if (s.first() == null) {
+            sb.append(s.executions()).append(" seeds passed");
+        } else {
+            sb.append(s.first().outcome()).append(" at seed ").append(s.first().seed());
+            if (s.met()) {
+                sb.append(", as expected");
+            }
+        }
+        sb.append(String.format(Locale.ROOT, " (%,d executions, %,d schedules, %,.0f/s)", s.executions(),
+                s.traceHashes().size(), s.executionsPerSecond()));
+        if (!s.met()) {
+            sb.append("\n         ").append(s.verdict());
+        }
+        if (s.first() != null && s.first().report() != null) {
+            sb.append("\n         report ").append(s.first().report()).append("  (timeline.html, report.md)")
+                    .append("\n         replay ./trellis replay ").append(s.first().report());
+        }
+        return sb.toString();
+    }
+
+    /** The summary table. */
+    static String table(RunSummary run) {
+        int w = Math.max(8, run.scenarios().stream().mapToInt(s -> s.scenario().length()).max().orElse(8));
+        int x = Math.max(8, run.scenarios().stream().mapToInt(s -> s.expected().length()).max().orElse(8));
+        StringBuilder sb = new StringBuilder();
+        String fmt = "%-" + w + "s  %-" + x + "s  %-7s  %9s  %9s  %12s  %8s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "scenario", "expected", "result", "seeds", "schedules", "executions/s",
+                "failures"));
+        for (ScenarioSummary s : run.scenarios()) {
+            sb.append(String.format(Locale.ROOT, fmt, s.scenario(), s.expected(), s.met() ? "met" : "NOT MET",
+                    String.format(Locale.ROOT, "%,d", s.executions()), String.format(Locale.ROOT, "%,d", s.traceHashes().size()),
+                    String.format(Locale.ROOT, "%,.0f", s.executionsPerSecond()), s.failures()));
+        }
+        long met = run.scenarios().stream().filter(ScenarioSummary::met).count();
+        sb.append(met).append(" of ").append(run.scenarios().size()).append(" scenarios met their expectation");
+        if (!run.badFiles().isEmpty()) {
+            sb.append("; ").append(run.badFiles().size()).append(run.badFiles().size() == 1 ? " file was" : " files were")
+                    .append(" bad");
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.trellis.explore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * {@code summary.json}: every scenario's summary, for tools and for comparing two machines' runs
+ * (by each scenario's digest). Everything but {@code timing} is decided by the scenarios and seeds;
+ * {@link #read} gives back the summaries, so runs of slices can be merged.
+ */
+public final class SummaryJson {
+    public static final String FORMAT = "trellis-summary";
+    public static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SummaryJson() {}
+
+    public static void write(Path file, RunSummary run) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, JSON.writeValueAsString(tree(run)).replace("\r\n", "\n") + "\n", StandardCharsets.UTF_8);
+    }
+
+    static ObjectNode tree(RunSummary run) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("met", run.exitCode() == 0);
+        ArrayNode list = root.putArray("scenarios");
+        for (ScenarioSummary s : run.scenarios()) {
+            ObjectNode o = list.addObject();
+            o.put("scenario", s.scenario());
+            o.put("file", s.file());
+            o.put("expected", s.expected());
+            o.put("met", s.met());
+            o.put("verdict", s.verdict());
+            o.put("strategy", s.strategy());
+            o.put("firstSeed", s.firstSeed());
+            o.put("seeds", s.seedsAsked());
+            o.put("executions", s.executions());
+            o.put("stoppedEarly", s.stoppedEarly());
+            o.put("steps", s.steps());
+            o.put("distinctSchedules", s.traceHashes().size());
+            o.put("digest", s.digestHex());
+            o.put("failures", s.failures());
+            ArrayNode seeds = o.putArray("failingSeeds");
+            s.failingSeeds().forEach(seeds::add);
+            if (s.first() != null) {
+                ObjectNode f = o.putObject("firstFailure");
+                f.put("seed", s.first().seed());
+                f.put("outcome", s.first().outcome());
+                f.put("asExpected", s.first().asExpected());
+                f.put("headline", s.first().headline());
+                f.put("schedule", s.first().schedule());
+                f.put("traceHash", s.first().traceHash());
+                f.put("report", s.first().report());
+            }
+            o.put("pct", s.pct());
+            ArrayNode hashes = o.putArray("traceHashes");
+            s.traceHashes().forEach(h -> hashes.add(String.format("%016x", h)));
+            ObjectNode timing = o.putObject("timing");
+            timing.put("wallMillis", s.wallNanos() / 1_000_000);
+            timing.put("executionsPerSecond", Math.round(s.executionsPerSecond()));
+        }
+        ArrayNode bad = root.putArray("badFiles");
+        for (RunSummary.BadFile b : run.badFiles()) {
+            bad.addObject().put("file", b.file()).put("message", b.message());
+        }
+        return root;
+    }
+
+    /** Reads a summary written by {@link #write}. */
+    public static RunSummary read(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
+            throw new IOException(file + " is not a " + FORMAT + " version " + VERSION + " file");
+        }
+        List<ScenarioSummary> out = new ArrayList<>();
+        for (JsonNode o : root.path("scenarios")) {
+            TreeSet<Long> hashes = new TreeSet<>();
+            o.path("traceHashes").forEach(h -> hashes.add(Long.parseUnsignedLong(h.asText(), 16)));
+            List<Long> seeds = new ArrayList<>();
+            o.path("failingSeeds").forEach(n -> seeds.add(n.asLong()));
+            JsonNode f = o.path("firstFailure");
+            ScenarioSummary.Failure first = f.isMissingNode() ? null : new ScenarioSummary.Failure(f.path("seed").asLong(),
+                    f.path("outcome").asText(), f.path("asExpected").asBoolean(), f.path("headline").asText(),
+                    f.path("schedule").asText(), f.path("traceHash").asText(), text(f.path("report")));
+            out.add(new ScenarioSummary(o.path("scenario").asText(), text(o.path("file")), o.path("expected").asText(),
+                    o.path("strategy").asText(), o.path("firstSeed").asLong(), o.path("seeds").asLong(),
+                    o.path("executions").asLong(), o.path("steps").asLong(), hashes,
+                    Long.parseUnsignedLong(o.path("digest").asText(), 16), o.path("failures").asLong(), seeds, first,
+                    text(o.path("pct")), o.path("stoppedEarly").asBoolean(), o.path("timing").path("wallMillis").asLong() * 1_000_000));
+        }
+        List<RunSummary.BadFile> bad = new ArrayList<>();
+        root.path("badFiles").forEach(b -> bad.add(new RunSummary.BadFile(b.path("file").asText(), b.path("message").asText())));
+        return new RunSummary(out, bad);
+    }
+
+    private static String text(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? null : n.asText();
+    }
+}
