@@ -1,33 +1,108 @@
 package dev.trellis.scenario;
 
+import dev.trellis.explore.Explorer;
+import dev.trellis.explore.IndexPage;
+import dev.trellis.explore.Replayer;
+import dev.trellis.explore.RunSummary;
 import dev.trellis.explore.ScenarioRunner;
 import dev.trellis.explore.ScenarioSummary;
+import dev.trellis.explore.SummaryJson;
+import dev.trellis.report.ReportWriter;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every scenario file under {@code scenarios/} is a test: it must read, plan, and meet its expectation. */
+/**
+ * Every scenario file under {@code scenarios/} is a test: it must read, plan, and meet its
+ * expectation over its seeds (times {@code -Dtrellis.budget}). Failing executions get their report
+ * under {@code reports/} (or {@code -Dtrellis.reports}), with {@code summary.json} and
+ * {@code index.html}, as {@code trellis explore} writes them.
+ *
+ * <p>{@code -Dtrellis.replay=<scenario>@<seed>} runs just that execution instead, prints its
+ * failure and trace hash, and checks the hash against the report an exploration wrote for it.
+ */
 class ScenarioFilesTest {
+    static final String REPLAY_PROPERTY = "trellis.replay";
+    static final String REPORTS_PROPERTY = "trellis.reports";
+    private static final List<ScenarioSummary> SUMMARIES = Collections.synchronizedList(new ArrayList<>());
+    private static final List<RunSummary.BadFile> BAD = Collections.synchronizedList(new ArrayList<>());
+
+    static Path reports() {
+        String p = System.getProperty(REPORTS_PROPERTY);
+        return p != null && !p.isBlank() ? Path.of(p) : Scenarios.root().resolveSibling("reports");
+    }
+
     @TestFactory
-    Stream<DynamicTest> everyScenarioMeetsItsExpectation() throws IOException {
-        Path root = Scenarios.root();
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+    Stream<DynamicTest> everyScenarioMeetsItsExpectation() {
+        String replay = System.getProperty(REPLAY_PROPERTY);
+        if (replay != null && !replay.isBlank()) {
+            return Stream.of(replay(replay.strip()));
         }
+        Path root = Scenarios.root();
+        List<Path> files = Explorer.collect(List.of(root));
         assertThat(files).as("scenario files under " + root).isNotEmpty();
+        long budget = Long.getLong("trellis.budget", 1);
         return files.stream().map(f -> DynamicTest.dynamicTest(ScenarioReader.nameOf(f, root), f.toUri(), () -> {
-            ScenarioPlan plan = ScenarioPlan.of(ScenarioReader.read(f, root), getClass().getClassLoader());
-            ScenarioSummary s = ScenarioRunner.run(plan, ScenarioRunner.Options.defaults(), ScenarioRunner.ReportSink.NONE,
-                    ScenarioRunner.Progress.NONE);
-            assertThat(s.verdict()).as(s.scenario() + ": " + s.executions() + " executions").isNull();
+            ScenarioPlan plan;
+            try {
+                plan = Explorer.plan(f, getClass().getClassLoader());
+            } catch (ScenarioException e) {
+                BAD.add(new RunSummary.BadFile(f.toString(), e.getMessage()));
+                throw new AssertionError(e.getMessage(), e);
+            }
+            long seeds = plan.scenario().explore().seeds() * budget;
+            ScenarioSummary s = ScenarioRunner.run(plan, ScenarioRunner.Options.defaults().withSeeds(seeds),
+                    r -> {
+                        try {
+                            return ReportWriter.write(ReportWriter.folder(reports(), r), r).toString();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }, ScenarioRunner.Progress.NONE);
+            SUMMARIES.add(s);
+            assertThat(s.verdict()).as(s.scenario() + " (" + s.executions() + " executions; report "
+                    + (s.first() == null ? "none" : s.first().report()) + ")").isNull();
         }));
+    }
+
+    @AfterAll
+    static void writeSummary() throws IOException {
+        if (!SUMMARIES.isEmpty() || !BAD.isEmpty()) {
+            RunSummary run = new RunSummary(SUMMARIES, BAD);
+            SummaryJson.write(reports().resolve(Explorer.SUMMARY_JSON), run);
+            IndexPage.write(reports().resolve(Explorer.INDEX_HTML), run);
+        }
+    }
+
+    private static DynamicTest replay(String spec) {
+        int at = spec.lastIndexOf('@');
+        if (at < 1) {
+            throw new IllegalArgumentException("-D" + REPLAY_PROPERTY + " takes <scenario>@<seed>, such as "
+                    + "seed-chat/broadcast-order@6, was [" + spec + "]");
+        }
+        String name = spec.substring(0, at);
+        long seed = Long.parseLong(spec.substring(at + 1).strip());
+        Path file = Scenarios.root().resolve(name + ".yaml");
+        return DynamicTest.dynamicTest("replay " + spec, () -> {
+            assertThat(file).as("-D%s names scenario %s: no file %s", REPLAY_PROPERTY, name, file).exists();
+            Replayer.Replay r = Replayer.seed(file, seed, null, reports(), ScenarioFilesTest.class.getClassLoader());
+            String text = (r.run().result().ok() ? name + ": seed " + seed + " passed" : r.run().report().message())
+                    + "\noutcome     " + r.run().outcome() + "\ntrace hash  " + r.run().result().traceHashHex()
+                    + "\nrecorded    " + (r.recordedHash() == null ? "nothing to compare with"
+                    : r.recordedHash() + (r.matches() ? ": the replay matches it" : ": the replay DEPARTS from it\n" + r.departure()));
+            System.out.println(text);
+            assertThat(r.matches()).as(text).isTrue();
+            assertThat(r.asExpected()).as("the scenario expects %s\n%s", r.plan().expected(), text).isTrue();
+        });
     }
 }
