@@ -19,7 +19,7 @@ final class TimelinePage {
             #axis { position: relative; height: 20px; margin-left: 170px; border-bottom: 1px solid #ccc; }
             .tick { position: absolute; bottom: 0; width: 1px; height: 6px; background: #999; }
             .tlabel { position: absolute; top: 0; font-size: 11px; color: #555; white-space: nowrap; }
-            .lane { display: flex; border-bottom: 1px solid #eee; }
+            .lane { display: flex; width: max-content; min-width: 100%; border-bottom: 1px solid #eee; }  /* as wide as its track, so the sticky label stays in view */
             .label { position: sticky; left: 0; z-index: 2; flex: none; width: 162px; padding: 0 4px; background: #fafafa;
                      border-right: 1px solid #ddd; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
             .track { position: relative; flex: none; height: 20px; }
