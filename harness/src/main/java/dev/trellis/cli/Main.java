@@ -24,6 +24,16 @@ public final class Main {
                     + " --help'.");
             return 2;
         });
+        cmd.setExecutionExceptionHandler((ex, sub, parsed) -> {
+            // The machine said no (a full disk, a folder that cannot be written): one line, not a trace.
+            Throwable io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+            if (io instanceof java.io.IOException) {
+                sub.getErr().println("trellis: " + (ex.getMessage() == null ? io : ex.getMessage())
+                        + (io.getMessage() != null && ex != io ? ": " + io : ""));
+                return 2;
+            }
+            throw ex;
+        });
         return cmd;
     }
 

@@ -35,21 +35,26 @@ public final class ScenarioRunner {
      * {@code keepGoing} runs every seed even after a failure (by default the run stops at the
      * first); at most {@code maxReports} failing executions get a report.
      */
-    public record Options(Long seeds, String strategy, boolean keepGoing, int maxReports) {
+    public record Options(Long firstSeed, Long seeds, String strategy, boolean keepGoing, int maxReports) {
         public static Options defaults() {
-            return new Options(null, null, false, 3);
+            return new Options(null, null, null, false, 3);
+        }
+
+        /** Start at seed {@code first} instead of the file's first seed (a slice of its seeds). */
+        public Options withFirstSeed(Long first) {
+            return new Options(first, seeds, strategy, keepGoing, maxReports);
         }
 
         public Options withSeeds(Long n) {
-            return new Options(n, strategy, keepGoing, maxReports);
+            return new Options(firstSeed, n, strategy, keepGoing, maxReports);
         }
 
         public Options withStrategy(String s) {
-            return new Options(seeds, s, keepGoing, maxReports);
+            return new Options(firstSeed, seeds, s, keepGoing, maxReports);
         }
 
         public Options withKeepGoing(boolean k) {
-            return new Options(seeds, strategy, k, maxReports);
+            return new Options(firstSeed, seeds, strategy, k, maxReports);
         }
     }
 
@@ -71,7 +76,7 @@ public final class ScenarioRunner {
 
     /** Runs {@code plan}'s seeds as {@code options} say. */
     public static ScenarioSummary run(ScenarioPlan plan, Options options, ReportSink sink, Progress progress) {
-        long first = plan.scenario().explore().firstSeed();
+        long first = options.firstSeed() != null ? options.firstSeed() : plan.scenario().explore().firstSeed();
         long count = options.seeds() != null ? options.seeds() : plan.scenario().explore().seeds();
         String strategy = resolveStrategy(plan, options.strategy() != null ? options.strategy() : plan.config().strategy());
         SimConfig config = plan.config().withStrategy(strategy);
