@@ -191,8 +191,7 @@ final class ScriptedWorld {
         }
 
         private void read() throws Exception {
-            sleepUntil(start.plus(script.readFrom()));
-            paused = false;
+            sleepUntil(start.plus(script.readFrom()));   // a pause step before this still holds
             byte[] buf = new byte[4096];
             try {
                 while (true) {
