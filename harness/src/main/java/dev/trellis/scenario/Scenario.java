@@ -282,7 +282,8 @@ public record Scenario(
             }
             if (expectRegex != null) {
                 try {
-                    java.util.regex.Pattern.compile(expectRegex);
+                    // {i} is filled in per client later; check the pattern as the first client gets it
+                    java.util.regex.Pattern.compile(expectRegex.replace("{i}", "1"));
                 } catch (java.util.regex.PatternSyntaxException e) {
                     throw new IllegalArgumentException("expectRegex is not a regular expression: " + e.getDescription()
                             + " near index " + e.getIndex());

@@ -267,10 +267,9 @@ final class ScriptedWorld {
             if (!found[0]) {
                 List<ConnectionLog.Line> lines = log.receivedLines();
                 StringBuilder got = new StringBuilder();
-                int from = Math.max(matched, lines.size() - 5);
-                for (int i = from; i < lines.size(); i++) {
+                for (int i = Math.max(0, lines.size() - 5); i < lines.size(); i++) {
                     got.append("\n    ").append(Durations.format(Duration.ofNanos(lines.get(i).at()))).append("  ")
-                            .append(lines.get(i).text());
+                            .append(lines.get(i).text()).append(i < matched ? "   (matched an earlier expect)" : "");
                 }
                 String why = ended ? "its connection ended at " + Durations.format(Trellis.now()) + " first"
                         : "nothing matching came by " + Durations.format(deadline);
