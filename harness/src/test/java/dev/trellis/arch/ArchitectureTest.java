@@ -45,6 +45,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void scenarioFilesReportsAndExplorationLayerOneWay() throws IOException {
+        // scenario (the file format) knows nothing of how it is explored or reported;
+        // report (one execution's files) knows nothing of scenarios; explore uses both; the CLI uses explore.
+        assertThat(references("dev/trellis/scenario"))
+                .noneMatch(n -> n.startsWith("dev/trellis/explore/") || n.startsWith("dev/trellis/report/")
+                        || n.startsWith("dev/trellis/cli/"));
+        assertThat(references("dev/trellis/report"))
+                .noneMatch(n -> n.startsWith("dev/trellis/scenario/") || n.startsWith("dev/trellis/explore/")
+                        || n.startsWith("dev/trellis/cli/") || n.startsWith("dev/trellis/sim/"));
+        assertThat(references("dev/trellis/explore")).noneMatch(n -> n.startsWith("dev/trellis/cli/"));
+    }
+
+    @Test
     void theModuleExportsTheApiAndNotTheKernel() throws IOException {
         ModuleDescriptor module;
         try (InputStream in = Files.newInputStream(CLASSES.resolve("module-info.class"))) {
