@@ -3,7 +3,9 @@ package dev.trellis.cli;
 import dev.trellis.explore.Explorer;
 import dev.trellis.explore.ProgressLine;
 import dev.trellis.explore.RunSummary;
+import dev.trellis.explore.JunitXml;
 import dev.trellis.explore.ScenarioRunner;
+import dev.trellis.explore.Shard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,6 +38,19 @@ final class ExploreCommand implements Callable<Integer> {
             description = "Folders and jars holding your Handler classes, separated by '${sys:path.separator}'.")
     String classpath;
 
+    @Option(names = "--jobs", paramLabel = "N", description = "Threads running seeds at once (default: every core); the result is the "
+            + "same for any N.", defaultValue = "${sys:trellis.jobs:-0}")
+    int jobs;
+
+    @Option(names = "--shard", paramLabel = "k/N", defaultValue = "${sys:trellis.shard}",
+            description = "Run the k-th (1 to N) of N disjoint slices of every scenario's seeds, for a CI matrix; "
+                    + "auto/N reads JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). 'trellis merge' joins the slices.")
+    String shard;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write the run as Surefire-format XML, "
+            + "one test case per scenario, for Jenkins, GitLab and GitHub.")
+    Path junitXml;
+
     @Option(names = "--keep-going", description = "Run every seed even after a failure (default: stop at a scenario's first).")
     boolean keepGoing;
 
@@ -44,11 +59,23 @@ final class ExploreCommand implements Callable<Integer> {
         if (seeds != null && seeds < 1) {
             return Cli.bad("--seeds must be at least 1, was [" + seeds + "]");
         }
+        if (jobs < 0) {
+            return Cli.bad("--jobs must be at least 1, was [" + jobs + "]");
+        }
+        int threads = jobs == 0 ? Runtime.getRuntime().availableProcessors() : jobs;
         if (strategy != null) {
             try {
                 dev.trellis.sim.Strategies.parse(strategy);
             } catch (IllegalArgumentException e) {
                 return Cli.bad("--strategy: " + e.getMessage());
+            }
+        }
+        Shard slice = null;
+        if (shard != null && !shard.isBlank()) {
+            try {
+                slice = Shard.parse(shard, System::getenv);
+            } catch (IllegalArgumentException e) {
+                return Cli.bad(e.getMessage());
             }
         }
         ClassLoader loader;
@@ -63,10 +90,16 @@ final class ExploreCommand implements Callable<Integer> {
             return Cli.bad("no scenario files (*.yaml) in " + paths);
         }
         ScenarioRunner.Options options = ScenarioRunner.Options.defaults().withSeeds(seeds).withStrategy(strategy)
-                .withKeepGoing(keepGoing);
+                .withKeepGoing(keepGoing).withJobs(threads);
         System.out.println("exploring " + files.size() + (files.size() == 1 ? " scenario" : " scenarios")
+                + (slice == null ? "" : ", shard " + slice) + " on " + threads + (threads == 1 ? " thread" : " threads")
                 + ", reports in " + reports);
-        RunSummary run = Explorer.run(files, new Explorer.Settings(options, reports, loader, System.out, ProgressLine.forStderr()));
+        RunSummary run = Explorer.run(files, new Explorer.Settings(options, reports, loader, System.out,
+                ProgressLine.forStderr(), slice));
+        if (junitXml != null) {
+            JunitXml.write(junitXml, run, "trellis explore" + (slice == null ? "" : " shard " + slice));
+            System.out.println("JUnit XML: " + junitXml);
+        }
         return run.exitCode();
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code trellis} command. */
 @Command(name = "trellis", mixinStandardHelpOptions = true, version = "trellis 0.1.0",
         description = "Deterministic simulation harness for structured-concurrency Java.",
-        subcommands = {ExploreCommand.class, ReplayCommand.class, DemoCommand.class, ServeCommand.class, BenchCommand.class})
+        subcommands = {ExploreCommand.class, ReplayCommand.class, MergeCommand.class, DemoCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main {
     /**
      * The command line, with bad input reported as one line naming the mistake and what to do

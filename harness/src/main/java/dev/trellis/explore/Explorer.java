@@ -36,7 +36,12 @@ public final class Explorer {
      * @param progress the live line
      */
     public record Settings(ScenarioRunner.Options options, Path reports, ClassLoader loader, PrintStream out,
-                           ProgressLine progress) {}
+                           ProgressLine progress, Shard shard) {
+        /** A whole run, not a shard. */
+        public Settings(ScenarioRunner.Options options, Path reports, ClassLoader loader, PrintStream out, ProgressLine progress) {
+            this(options, reports, loader, out, progress, null);
+        }
+    }
 
     /**
      * The scenario files under {@code paths}: a file as it is, a folder walked for {@code .yaml}
@@ -101,13 +106,22 @@ public final class Explorer {
                 bad.add(new RunSummary.BadFile(f.toString(), e.getMessage()));
                 continue;
             }
+            ScenarioRunner.Options options = s.options();
+            if (s.shard() != null) {
+                long first = options.firstSeed() != null ? options.firstSeed() : plan.scenario().explore().firstSeed();
+                long seeds = options.seeds() != null ? options.seeds() : plan.scenario().explore().seeds();
+                if (s.shard().seeds(seeds) == 0) {
+                    continue;   // fewer seeds than shards: this one has none of them
+                }
+                options = options.withFirstSeed(s.shard().first(first, seeds)).withSeeds(s.shard().seeds(seeds));
+            }
             clearOldReports(s.reports(), plan.name());
-            ScenarioSummary summary = ScenarioRunner.run(plan, s.options(), r -> write(s.reports(), r), s.progress());
+            ScenarioSummary summary = ScenarioRunner.run(plan, options, sink(s.reports()), s.progress());
             s.progress().clear();
-            s.out().println(line(summary));
+            s.out().println(line(summary, s.shard() == null ? summary.verdict() : summary.sliceVerdict()));
             done.add(summary);
         }
-        RunSummary run = new RunSummary(done, bad);
+        RunSummary run = new RunSummary(done, bad, s.shard());
         SummaryJson.write(s.reports().resolve(SUMMARY_JSON), run);
         IndexPage.write(s.reports().resolve(INDEX_HTML), run);
         s.out().println();
@@ -116,11 +130,37 @@ public final class Explorer {
         return run;
     }
 
-    private static String write(Path reports, ExecutionReport r) {
-        try {
-            return ReportWriter.write(ReportWriter.folder(reports, r), r).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report of " + r.scenario() + " seed " + r.seed(), e);
+    /** Writes report folders under {@code reports}, and removes one the run turned out not to report. */
+    public static ScenarioRunner.ReportSink sink(Path reports) {
+        return new ScenarioRunner.ReportSink() {
+            @Override
+            public String write(ExecutionReport r) {
+                try {
+                    return ReportWriter.write(ReportWriter.folder(reports, r), r).toString();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the report of " + r.scenario() + " seed " + r.seed(), e);
+                }
+            }
+
+            @Override
+            public void discard(String where) {
+                try {
+                    deleteTree(Path.of(where));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove " + where, e);
+                }
+            }
+        };
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
@@ -132,31 +172,27 @@ public final class Explorer {
         }
         try (Stream<Path> seeds = Files.list(dir)) {
             for (Path seed : seeds.filter(p -> p.getFileName().toString().matches("seed-\\d+")).toList()) {
-                try (Stream<Path> files = Files.walk(seed)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
+                deleteTree(seed);
             }
         }
     }
 
-    /** One scenario's result in a line. */
-    static String line(ScenarioSummary s) {
+    /** One scenario's result in a line; {@code verdict} is null when it got what it expects. */
+    static String line(ScenarioSummary s, String verdict) {
         StringBuilder sb = new StringBuilder();
-        sb.append(s.met() ? "  met    " : "  FAILED ").append(s.scenario()).append(": ");
+        sb.append(verdict == null ? "  met    " : "  FAILED ").append(s.scenario()).append(": ");
         if (s.first() == null) {
             sb.append(s.executions()).append(" seeds passed");
         } else {
             sb.append(s.first().outcome()).append(" at seed ").append(s.first().seed());
-            if (s.met()) {
+            if (verdict == null) {
                 sb.append(", as expected");
             }
         }
         sb.append(String.format(Locale.ROOT, " (%,d executions, %,d schedules, %,.0f/s)", s.executions(),
                 s.traceHashes().size(), s.executionsPerSecond()));
-        if (!s.met()) {
-            sb.append("\n         ").append(s.verdict());
+        if (verdict != null) {
+            sb.append("\n         ").append(verdict);
         }
         if (s.first() != null && s.first().report() != null) {
             sb.append("\n         report ").append(s.first().report()).append("  (timeline.html, report.md)")
@@ -166,7 +202,7 @@ public final class Explorer {
     }
 
     /** The summary table. */
-    static String table(RunSummary run) {
+    public static String table(RunSummary run) {
         int w = Math.max(8, run.scenarios().stream().mapToInt(s -> s.scenario().length()).max().orElse(8));
         int x = Math.max(8, run.scenarios().stream().mapToInt(s -> s.expected().length()).max().orElse(8));
         StringBuilder sb = new StringBuilder();
@@ -174,11 +210,11 @@ public final class Explorer {
         sb.append(String.format(Locale.ROOT, fmt, "scenario", "expected", "result", "seeds", "schedules", "executions/s",
                 "failures"));
         for (ScenarioSummary s : run.scenarios()) {
-            sb.append(String.format(Locale.ROOT, fmt, s.scenario(), s.expected(), s.met() ? "met" : "NOT MET",
+            sb.append(String.format(Locale.ROOT, fmt, s.scenario(), s.expected(), run.met(s) ? "met" : "NOT MET",
                     String.format(Locale.ROOT, "%,d", s.executions()), String.format(Locale.ROOT, "%,d", s.traceHashes().size()),
                     String.format(Locale.ROOT, "%,.0f", s.executionsPerSecond()), s.failures()));
         }
-        long met = run.scenarios().stream().filter(ScenarioSummary::met).count();
+        long met = run.scenarios().stream().filter(run::met).count();
         sb.append(met).append(" of ").append(run.scenarios().size()).append(" scenarios met their expectation");
         if (!run.badFiles().isEmpty()) {
             sb.append("; ").append(run.badFiles().size()).append(run.badFiles().size() == 1 ? " file was" : " files were")

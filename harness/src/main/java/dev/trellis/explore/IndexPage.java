@@ -19,7 +19,7 @@ public final class IndexPage {
     }
 
     static String render(RunSummary run, Path dir) {
-        long met = run.scenarios().stream().filter(ScenarioSummary::met).count();
+        long met = run.scenarios().stream().filter(run::met).count();
         StringBuilder sb = new StringBuilder();
         sb.append("""
                 <!DOCTYPE html>
@@ -35,7 +35,7 @@ public final class IndexPage {
                 .bad{background:#fce8e6;padding:8px;margin:8px 0}
                 </style></head><body>
                 """);
-        sb.append("<h1>Trellis exploration</h1>\n<p>").append(met).append(" of ").append(run.scenarios().size())
+        sb.append("<h1>Trellis exploration").append(run.shard() == null ? "" : ", shard " + run.shard()).append("</h1>\n<p>").append(met).append(" of ").append(run.scenarios().size())
                 .append(" scenarios got what they expect").append(run.unmet() == 0 ? "." : "; <span class=\"unmet\">"
                         + run.unmet() + " did not</span>.").append("</p>\n");
         for (RunSummary.BadFile b : run.badFiles()) {
@@ -49,13 +49,13 @@ public final class IndexPage {
             if (s.file() != null) {
                 sb.append("<br><small>").append(esc(s.file())).append("</small>");
             }
-            sb.append("</td><td>").append(esc(s.expected())).append("</td><td class=\"").append(s.met() ? "met\">met" : "unmet\">not met");
-            if (!s.met()) {
-                sb.append("<br><small>").append(esc(s.verdict())).append("</small>");
+            sb.append("</td><td>").append(esc(s.expected())).append("</td><td class=\"").append(run.met(s) ? "met\">met" : "unmet\">not met");
+            if (!run.met(s)) {
+                sb.append("<br><small>").append(esc(run.verdict(s))).append("</small>");
             }
             sb.append("</td><td>").append(esc(s.strategy()));
             if (s.pct() != null) {
-                sb.append("<br><small>").append(esc(s.pct())).append("</small>");
+                sb.append("<br><small>").append(esc(s.pctSummary())).append("</small>");
             }
             sb.append("</td><td class=\"n\">").append(s.executions()).append(" of ").append(s.seedsAsked())
                     .append(s.stoppedEarly() ? "<br><small>stopped at the first failure</small>" : "")

@@ -6,7 +6,7 @@ import java.util.List;
  * One {@code trellis explore} run: each scenario's summary, in the order the files were given,
  * and the files that could not be used (with the one-line reason).
  */
-public record RunSummary(List<ScenarioSummary> scenarios, List<BadFile> badFiles) {
+public record RunSummary(List<ScenarioSummary> scenarios, List<BadFile> badFiles, Shard shard) {
     /** A scenario file that could not be read or planned. */
     public record BadFile(String file, String message) {}
 
@@ -15,15 +15,29 @@ public record RunSummary(List<ScenarioSummary> scenarios, List<BadFile> badFiles
         badFiles = List.copyOf(badFiles);
     }
 
-    /** 0 when every scenario got what it expects, 2 when a file was bad, else 1. */
+    /** A whole run (no shard). */
+    public RunSummary(List<ScenarioSummary> scenarios, List<BadFile> badFiles) {
+        this(scenarios, badFiles, null);
+    }
+
+    /** Why {@code s} did not get what it expects, or null: for a shard, as far as its slice can tell. */
+    public String verdict(ScenarioSummary s) {
+        return shard == null ? s.verdict() : s.sliceVerdict();
+    }
+
+    public boolean met(ScenarioSummary s) {
+        return verdict(s) == null;
+    }
+
+    /** 0 when every scenario got what it expects (as far as a shard can tell), 2 when a file was bad, else 1. */
     public int exitCode() {
         if (!badFiles.isEmpty()) {
             return 2;
         }
-        return scenarios.stream().allMatch(ScenarioSummary::met) ? 0 : 1;
+        return unmet() == 0 ? 0 : 1;
     }
 
     public long unmet() {
-        return scenarios.stream().filter(s -> !s.met()).count();
+        return scenarios.stream().filter(s -> !met(s)).count();
     }
 }

@@ -31,42 +31,59 @@ public final class ScenarioRunner {
     private ScenarioRunner() {}
 
     /**
-     * How to run: {@code seeds} and {@code strategy} override the file's when not null;
-     * {@code keepGoing} runs every seed even after a failure (by default the run stops at the
-     * first); at most {@code maxReports} failing executions get a report.
+     * How to run: {@code firstSeed}, {@code seeds} and {@code strategy} override the file's when not
+     * null; {@code keepGoing} runs every seed even after a failure (by default the run stops at the
+     * lowest failing seed); at most {@code maxReports} failing executions (the lowest seeds) get a
+     * report; {@code jobs} threads run seeds at once, with the same result as one.
      */
-    public record Options(Long firstSeed, Long seeds, String strategy, boolean keepGoing, int maxReports) {
+    public record Options(Long firstSeed, Long seeds, String strategy, boolean keepGoing, int maxReports, int jobs) {
+        public Options {
+            if (jobs < 1) {
+                throw new IllegalArgumentException("jobs must be at least 1, was [" + jobs + "]");
+            }
+        }
+
         public static Options defaults() {
-            return new Options(null, null, null, false, 3);
+            return new Options(null, null, null, false, 3, 1);
         }
 
         /** Start at seed {@code first} instead of the file's first seed (a slice of its seeds). */
         public Options withFirstSeed(Long first) {
-            return new Options(first, seeds, strategy, keepGoing, maxReports);
+            return new Options(first, seeds, strategy, keepGoing, maxReports, jobs);
         }
 
         public Options withSeeds(Long n) {
-            return new Options(firstSeed, n, strategy, keepGoing, maxReports);
+            return new Options(firstSeed, n, strategy, keepGoing, maxReports, jobs);
         }
 
         public Options withStrategy(String s) {
-            return new Options(firstSeed, seeds, s, keepGoing, maxReports);
+            return new Options(firstSeed, seeds, s, keepGoing, maxReports, jobs);
         }
 
         public Options withKeepGoing(boolean k) {
-            return new Options(firstSeed, seeds, strategy, k, maxReports);
+            return new Options(firstSeed, seeds, strategy, k, maxReports, jobs);
+        }
+
+        public Options withJobs(int n) {
+            return new Options(firstSeed, seeds, strategy, keepGoing, maxReports, n);
         }
     }
 
-    /** Where failing executions' reports go: writes one and says where, or returns null for none. */
-    @FunctionalInterface
+    /**
+     * Where failing executions' reports go: {@code write} writes one and says where (or returns
+     * null for none); {@code discard} removes one written for an execution that turned out not to
+     * be among the reported ones (a seed found by one thread while another found a lower one).
+     */
     public interface ReportSink {
         String write(ExecutionReport report);
+
+        default void discard(String where) {
+        }
 
         ReportSink NONE = r -> null;
     }
 
-    /** Told after every execution; called on the thread that ran it. */
+    /** Told after every execution; called on the thread that ran it, so it must be thread-safe. */
     @FunctionalInterface
     public interface Progress {
         void update(String scenario, long done, long total, long failures, long elapsedNanos);
@@ -74,48 +91,184 @@ public final class ScenarioRunner {
         Progress NONE = (s, d, t, f, e) -> { };
     }
 
-    /** Runs {@code plan}'s seeds as {@code options} say. */
+    /** Seeds a thread takes at a time: small enough to share the work evenly, large enough to cost nothing. */
+    static final int BLOCK = 16;
+
+    /**
+     * Runs {@code plan}'s seeds as {@code options} say. The seeds run in blocks of {@value #BLOCK},
+     * each block a run of its own that stops at its first failure (unless the run keeps going);
+     * blocks are taken in seed order by {@code jobs} threads, a block above a failure already found
+     * is skipped, and the blocks' summaries merge in seed order ({@link ScenarioSummary#merge}):
+     * the lowest failing seed is the first failure, whichever thread found it first, and the
+     * result is the same for any number of jobs.
+     */
     public static ScenarioSummary run(ScenarioPlan plan, Options options, ReportSink sink, Progress progress) {
         long first = options.firstSeed() != null ? options.firstSeed() : plan.scenario().explore().firstSeed();
         long count = options.seeds() != null ? options.seeds() : plan.scenario().explore().seeds();
         String strategy = resolveStrategy(plan, options.strategy() != null ? options.strategy() : plan.config().strategy());
-        SimConfig config = plan.config().withStrategy(strategy);
-        ScenarioPlan.Execution exec = plan.newExecution();
-
-        TreeSet<Long> hashes = new TreeSet<>();
-        List<Long> failingSeeds = new ArrayList<>();
-        long[] digest = {0};
-        long[] failures = {0};
-        int[] reports = {0};
-        ScenarioSummary.Failure[] firstFailure = {null};
+        if (options.jobs() > 1 && strategy.startsWith("dfs:")) {
+            // A search's executions depend on the ones before it: it runs as one block.
+            options = options.withJobs(1);
+        }
+        Blocks blocks = new Blocks(plan, options, strategy, first, count, sink, progress);
         long started = System.nanoTime();   // the wall clock, for executions per second only
-        Simulation.Exploration e = Simulation.explore(exec.body(), first, count, config, r -> {
-            hashes.add(r.traceHash());
-            digest[0] += ScenarioSummary.digestOf(r.seed(), r.traceHash());
-            if (!r.ok()) {
-                failures[0]++;
-                if (failingSeeds.size() < ScenarioSummary.MAX_SEEDS_LISTED) {
-                    failingSeeds.add(r.seed());
-                }
-                Outcome o = Outcome.of(r);
-                String where = null;
-                if (reports[0] < options.maxReports()) {
-                    reports[0]++;
-                    where = sink.write(report(plan, r, o, exec, strategy));
-                }
-                if (firstFailure[0] == null) {
-                    firstFailure[0] = new ScenarioSummary.Failure(r.seed(), o.toString(), o.is(plan.expected()), o.headline(),
-                            r.schedule().text(), r.traceHashHex(), where);
+        blocks.runAll();
+        ScenarioSummary s = blocks.merged(System.nanoTime() - started);
+        blocks.discardUnreported(s);
+        return s;
+    }
+
+    /** The blocks of one run, the threads that take them, and what they found. */
+    private static final class Blocks {
+        private final ScenarioPlan plan;
+        private final Options options;
+        private final String strategy;
+        private final SimConfig config;
+        private final long first;
+        private final long count;
+        private final ReportSink sink;
+        private final Progress progress;
+        private final boolean oneSearch;
+        private final java.util.concurrent.atomic.AtomicLong nextBlock = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong lowestFailure = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.ConcurrentSkipListMap<Long, String> reported = new java.util.concurrent.ConcurrentSkipListMap<>();
+        private final java.util.concurrent.ConcurrentSkipListMap<Long, ScenarioSummary> results = new java.util.concurrent.ConcurrentSkipListMap<>();
+        private final long started = System.nanoTime();
+
+        Blocks(ScenarioPlan plan, Options options, String strategy, long first, long count, ReportSink sink, Progress progress) {
+            this.plan = plan;
+            this.options = options;
+            this.strategy = strategy;
+            this.config = plan.config().withStrategy(strategy);
+            this.first = first;
+            this.count = count;
+            this.sink = sink;
+            this.progress = progress;
+            this.oneSearch = strategy.startsWith("dfs:");
+        }
+
+        void runAll() {
+            int jobs = (int) Math.min(options.jobs(), Math.max(1, (count + BLOCK - 1) / BLOCK));
+            if (jobs == 1) {
+                work();
+                return;
+            }
+            List<Thread> threads = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> trouble = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int j = 0; j < jobs; j++) {
+                threads.add(Thread.ofPlatform().name("trellis-explore-" + j).start(() -> {
+                    try {
+                        work();
+                    } catch (Throwable t) {
+                        trouble.compareAndSet(null, t);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while exploring " + plan.name(), e);
                 }
             }
-            progress.update(plan.name(), r.seed() - first + 1, count, failures[0], System.nanoTime() - started);
-            return r.ok() || options.keepGoing();
-        });
-        long wall = System.nanoTime() - started;
-        String pct = e.confidence().map(c -> c.summary()).orElse(null);
-        return new ScenarioSummary(plan.name(), Objects.toString(plan.loaded().file(), null), plan.expected(), strategy,
-                first, count, e.executions(), e.totalSteps(), hashes, digest[0], failures[0], failingSeeds,
-                firstFailure[0], pct, e.executions() < count && !e.exhausted(), wall);
+            if (trouble.get() instanceof RuntimeException re) {
+                throw re;
+            } else if (trouble.get() instanceof Error err) {
+                throw err;
+            } else if (trouble.get() != null) {
+                throw new IllegalStateException(trouble.get());
+            }
+        }
+
+        /** Takes blocks in seed order until none is left, or every block left lies above a failure found. */
+        private void work() {
+            long size = oneSearch ? count : BLOCK;
+            while (true) {
+                long from = first + nextBlock.getAndIncrement() * size;
+                if (from >= first + count || (!options.keepGoing() && from > lowestFailure.get())) {
+                    return;
+                }
+                results.put(from, block(from, Math.min(size, first + count - from)));
+            }
+        }
+
+        private ScenarioSummary block(long from, long n) {
+            ScenarioPlan.Execution exec = plan.newExecution();
+            TreeSet<Long> hashes = new TreeSet<>();
+            List<Long> failingSeeds = new ArrayList<>();
+            long[] digest = {0};
+            long[] failures = {0};
+            ScenarioSummary.Failure[] firstFailure = {null};
+            long t0 = System.nanoTime();
+            Simulation.Exploration e = Simulation.explore(exec.body(), from, n, config, r -> {
+                hashes.add(r.traceHash());
+                digest[0] += ScenarioSummary.digestOf(r.seed(), r.traceHash());
+                if (!r.ok()) {
+                    failures[0]++;
+                    failed.incrementAndGet();
+                    if (failingSeeds.size() < ScenarioSummary.MAX_SEEDS_LISTED) {
+                        failingSeeds.add(r.seed());
+                    }
+                    lowestFailure.accumulateAndGet(r.seed(), Math::min);
+                    Outcome o = Outcome.of(r);
+                    String where = null;
+                    if (worthAReport(r.seed())) {
+                        where = sink.write(report(plan, r, o, exec, strategy));
+                        if (where != null) {
+                            reported.put(r.seed(), where);
+                        }
+                    }
+                    if (firstFailure[0] == null) {
+                        firstFailure[0] = new ScenarioSummary.Failure(r.seed(), o.toString(), o.is(plan.expected()),
+                                o.headline(), r.schedule().text(), r.traceHashHex(), where);
+                    }
+                }
+                progress.update(plan.name(), done.incrementAndGet(), count, failed.get(), System.nanoTime() - started);
+                return options.keepGoing() || (r.ok() && (oneSearch || r.seed() < lowestFailure.get()));
+            });
+            ScenarioSummary.PctFigures pct = e.confidence()
+                    .map(c -> new ScenarioSummary.PctFigures(c.depth(), Long.parseLong(strategy.substring(strategy.lastIndexOf(':') + 1)),
+                            c.choices(), c.tasks(), e.executions()))
+                    .orElse(null);
+            return new ScenarioSummary(plan.name(), Objects.toString(plan.loaded().file(), null), plan.expected(), strategy,
+                    from, n, options.keepGoing(), e.executions(), e.totalSteps(), hashes, digest[0], failures[0],
+                    failingSeeds, firstFailure[0], pct, System.nanoTime() - t0);
+        }
+
+        /** Whether fewer than {@code maxReports} lower failing seeds have a report already. */
+        private boolean worthAReport(long seed) {
+            return options.maxReports() > 0 && reported.headMap(seed).size() < options.maxReports();
+        }
+
+        ScenarioSummary merged(long wall) {
+            ScenarioSummary s = null;
+            for (ScenarioSummary b : results.values()) {
+                s = s == null ? b : s.merge(b);
+            }
+            if (s == null) {
+                throw new IllegalStateException("no seeds ran for " + plan.name());
+            }
+            // A block stopped by a failure another block found is not a run's end; what one run over
+            // every seed would have done is what the merge keeps. Seeds no block reached (skipped
+            // above the first failure) count as asked, not run.
+            return new ScenarioSummary(s.scenario(), s.file(), s.expected(), s.strategy(), first, count, s.keepGoing(),
+                    s.executions(), s.steps(), s.traceHashes(), s.digest(), s.failures(), s.failingSeeds(), s.first(),
+                    s.pct(), wall);
+        }
+
+        /** Removes the reports of failing seeds the merged run does not report (found above its first failure, or beyond maxReports). */
+        void discardUnreported(ScenarioSummary s) {
+            java.util.Set<Long> keep = new java.util.HashSet<>(s.failingSeeds().subList(0,
+                    Math.min(options.maxReports(), s.failingSeeds().size())));
+            for (var e : reported.entrySet()) {
+                if (!keep.contains(e.getKey())) {
+                    sink.discard(e.getValue());
+                }
+            }
+        }
     }
 
     /**

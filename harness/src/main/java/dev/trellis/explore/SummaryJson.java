@@ -28,26 +28,40 @@ public final class SummaryJson {
 
     public static void write(Path file, RunSummary run) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, JSON.writeValueAsString(tree(run)).replace("\r\n", "\n") + "\n", StandardCharsets.UTF_8);
+        Files.writeString(file, JSON.writeValueAsString(tree(run, file.toAbsolutePath().getParent()))
+                .replace("\r\n", "\n") + "\n", StandardCharsets.UTF_8);
     }
 
-    static ObjectNode tree(RunSummary run) {
+    /** A report folder as the summary names it: relative to the summary's own folder when under it, so the two move together. */
+    private static String relative(Path base, String report) {
+        if (report == null) {
+            return null;
+        }
+        Path r = Path.of(report).toAbsolutePath().normalize();
+        return r.startsWith(base.normalize()) ? base.normalize().relativize(r).toString().replace('\\', '/') : report;
+    }
+
+    static ObjectNode tree(RunSummary run, Path base) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("met", run.exitCode() == 0);
+        if (run.shard() != null) {
+            root.put("shard", run.shard().toString());
+        }
         ArrayNode list = root.putArray("scenarios");
         for (ScenarioSummary s : run.scenarios()) {
             ObjectNode o = list.addObject();
             o.put("scenario", s.scenario());
             o.put("file", s.file());
             o.put("expected", s.expected());
-            o.put("met", s.met());
-            o.put("verdict", s.verdict());
+            o.put("met", run.met(s));
+            o.put("verdict", run.verdict(s));
             o.put("strategy", s.strategy());
             o.put("firstSeed", s.firstSeed());
             o.put("seeds", s.seedsAsked());
             o.put("executions", s.executions());
+            o.put("keepGoing", s.keepGoing());
             o.put("stoppedEarly", s.stoppedEarly());
             o.put("steps", s.steps());
             o.put("distinctSchedules", s.traceHashes().size());
@@ -63,9 +77,17 @@ public final class SummaryJson {
                 f.put("headline", s.first().headline());
                 f.put("schedule", s.first().schedule());
                 f.put("traceHash", s.first().traceHash());
-                f.put("report", s.first().report());
+                f.put("report", relative(base, s.first().report()));
             }
-            o.put("pct", s.pct());
+            if (s.pct() != null) {
+                ObjectNode p = o.putObject("pct");
+                p.put("depth", s.pct().depth());
+                p.put("k", s.pct().range());
+                p.put("choices", s.pct().choices());
+                p.put("tasks", s.pct().tasks());
+                p.put("executions", s.pct().executions());
+                p.put("bound", s.pctSummary());
+            }
             ArrayNode hashes = o.putArray("traceHashes");
             s.traceHashes().forEach(h -> hashes.add(String.format("%016x", h)));
             ObjectNode timing = o.putObject("timing");
@@ -82,6 +104,7 @@ public final class SummaryJson {
     /** Reads a summary written by {@link #write}. */
     public static RunSummary read(Path file) throws IOException {
         JsonNode root = JSON.readTree(file.toFile());
+        Path base = file.toAbsolutePath().getParent();
         if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
             throw new IOException(file + " is not a " + FORMAT + " version " + VERSION + " file");
         }
@@ -94,16 +117,22 @@ public final class SummaryJson {
             JsonNode f = o.path("firstFailure");
             ScenarioSummary.Failure first = f.isMissingNode() ? null : new ScenarioSummary.Failure(f.path("seed").asLong(),
                     f.path("outcome").asText(), f.path("asExpected").asBoolean(), f.path("headline").asText(),
-                    f.path("schedule").asText(), f.path("traceHash").asText(), text(f.path("report")));
+                    f.path("schedule").asText(), f.path("traceHash").asText(),
+                    text(f.path("report")) == null ? null : base.resolve(text(f.path("report"))).normalize().toString());
+            JsonNode p = o.path("pct");
+            ScenarioSummary.PctFigures pct = p.isMissingNode() || p.isNull() ? null : new ScenarioSummary.PctFigures(
+                    p.path("depth").asInt(), p.path("k").asLong(), p.path("choices").asLong(), p.path("tasks").asInt(),
+                    p.path("executions").asLong());
             out.add(new ScenarioSummary(o.path("scenario").asText(), text(o.path("file")), o.path("expected").asText(),
                     o.path("strategy").asText(), o.path("firstSeed").asLong(), o.path("seeds").asLong(),
-                    o.path("executions").asLong(), o.path("steps").asLong(), hashes,
+                    o.path("keepGoing").asBoolean(), o.path("executions").asLong(), o.path("steps").asLong(), hashes,
                     Long.parseUnsignedLong(o.path("digest").asText(), 16), o.path("failures").asLong(), seeds, first,
-                    text(o.path("pct")), o.path("stoppedEarly").asBoolean(), o.path("timing").path("wallMillis").asLong() * 1_000_000));
+                    pct, o.path("timing").path("wallMillis").asLong() * 1_000_000));
         }
         List<RunSummary.BadFile> bad = new ArrayList<>();
         root.path("badFiles").forEach(b -> bad.add(new RunSummary.BadFile(b.path("file").asText(), b.path("message").asText())));
-        return new RunSummary(out, bad);
+        String shard = text(root.path("shard"));
+        return new RunSummary(out, bad, shard == null ? null : Shard.parse(shard, k -> null));
     }
 
     private static String text(JsonNode n) {

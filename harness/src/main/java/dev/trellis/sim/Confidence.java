@@ -44,8 +44,12 @@ import java.util.SortedMap;
 public record Confidence(int depth, long choices, int tasks, long range, long executions, long covered,
                          double perExecution, double missed) {
 
-    /** From what a PCT saw: how many executions drew their change points over each range of choices. */
-    static Confidence of(int depth, long choices, int tasks, SortedMap<Long, Long> ranges) {
+    /**
+     * From what a PCT saw: the most choices and tasks of one execution, and how many executions drew
+     * their change points over each range of choices. Public so that explorations run in slices (on
+     * several threads or machines) can add their figures up and state the bound once.
+     */
+    public static Confidence of(int depth, long choices, int tasks, SortedMap<Long, Long> ranges) {
         long executions = 0;
         long covered = 0;
         long range = 0;

@@ -49,6 +49,45 @@ class ScenarioRunnerTest {
         assertThat(merged.digest()).isEqualTo(whole.digest());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "pct:2", "pos"})
+    void twoJobsGiveTheSummaryOfOneEvenWhereAHigherSeedFailsFirst(String strategy) {
+        ScenarioPlan plan = plan(CHAT);
+        for (boolean keepGoing : new boolean[] {false, true}) {
+            ScenarioRunner.Options o = ScenarioRunner.Options.defaults().withSeeds(300L).withStrategy(strategy)
+                    .withKeepGoing(keepGoing);
+            Reports one = new Reports();
+            Reports two = new Reports();
+            ScenarioSummary alone = ScenarioRunner.run(plan, o, one, ScenarioRunner.Progress.NONE);
+            ScenarioSummary both = ScenarioRunner.run(plan, o.withJobs(2), two, ScenarioRunner.Progress.NONE);
+            assertThat(both.sameRunAs(alone)).as("%s, keep going %s:\n2 jobs %s\n1 job  %s", strategy, keepGoing, both, alone)
+                    .isTrue();
+            assertThat(both.first()).isEqualTo(alone.first());
+            assertThat(two.kept()).as("the reports left on disk").isEqualTo(one.kept());
+        }
+    }
+
+    /** A report sink that remembers which seeds' reports were written and not discarded. */
+    static final class Reports implements ScenarioRunner.ReportSink {
+        private final java.util.Set<String> kept = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
+
+        @Override
+        public String write(dev.trellis.report.ExecutionReport r) {
+            String where = "seed-" + r.seed();
+            kept.add(where);
+            return where;
+        }
+
+        @Override
+        public void discard(String where) {
+            kept.remove(where);
+        }
+
+        java.util.Set<String> kept() {
+            return new java.util.TreeSet<>(kept);
+        }
+    }
+
     @Test
     void anAdaptivePctIsCalibratedToAFixedKFromTheFirstSeedsAlone() {
         ScenarioPlan plan = plan(CHAT);
@@ -60,7 +99,7 @@ class ScenarioRunnerTest {
         assertThat(ScenarioRunner.resolveStrategy(plan, "random")).isEqualTo("random");
         ScenarioSummary s = run(plan, 100, 5, "pct:2");
         assertThat(s.strategy()).isEqualTo(resolved);
-        assertThat(s.pct()).as("PCT's bound, in words").contains("PCT");
+        assertThat(s.pctSummary()).as("PCT's bound, in words").contains("PCT for depth 2");
     }
 
     @Test
