@@ -91,6 +91,40 @@ public final class Simulation {
     }
 
     /**
+     * {@link #explore(Body, long, long, SimConfig)} on {@code jobs} threads at once, with the same
+     * result as on one: the lowest failing seed (not the first one found), the executions and steps
+     * up to it, and PCT's bound over those executions. Seeds run in blocks of 16, taken in seed
+     * order; a block above a failure already found is skipped.
+     *
+     * <p>The body runs on several threads at once, one execution on each: it must not share mutable
+     * state between executions (create what it uses inside it). Every execution must also be
+     * independent of the ones before it, so the strategy must be one that decides each execution
+     * from its seed alone: {@code random}, {@code pos}, {@code pct:D:K}, a choice list or a replay;
+     * an adaptive {@code pct:D}, which learns from the executions before, and a {@code dfs:P} search
+     * run on one thread only (name K, or use {@code jobs} 1).
+     *
+     * {@snippet :
+     * Simulation.explore(body, 0, 100_000, SimConfig.defaults().withStrategy("pct:3:200"),
+     *         Runtime.getRuntime().availableProcessors()).orThrow();
+     * }
+     */
+    public static Exploration explore(Body body, long first, long count, SimConfig config, int jobs) {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1, was [" + jobs + "]");
+        }
+        if (jobs == 1 || System.getProperty(SimConfig.SCHEDULE_PROPERTY) != null || System.getProperty(SimConfig.SEED_PROPERTY) != null) {
+            return explore(body, first, count, config);
+        }
+        Strategy probe = Strategies.parse(config.strategy());
+        if (probe instanceof Dfs || (probe instanceof Pct && !config.strategy().matches("pct:\\d+:\\d+"))) {
+            throw new IllegalArgumentException("strategy [" + config.strategy() + "] learns from the executions before each "
+                    + "one, so its executions cannot run on " + jobs + " threads with the result of one; use pct:D:K "
+                    + "(K: choices per execution), random or pos, or jobs 1");
+        }
+        return ParallelExploration.run(body, first, count, config, jobs);
+    }
+
+    /**
      * Runs seeds {@code first, first + 1, ...}, {@code count} of them, and hands each result to
      * {@code carryOn} as it ends, on the thread that ran it, before the next execution starts; the
      * exploration goes on while {@code carryOn} returns true (and the strategy has schedules left).
