@@ -61,6 +61,14 @@ public final class Simulation {
         return onDriver(done -> runOne(body, schedule, strategy, done, new Trace()));
     }
 
+    /**
+     * Runs {@code body} once with {@code strategy} as it is (its spec must be the schedule's, so the
+     * result's schedule repeats it): for tools that watch a strategy at work, such as the shrinker.
+     */
+    static Result runWith(Body body, Schedule schedule, Strategy strategy) {
+        return onDriver(done -> runOne(body, schedule, strategy, done, new Trace()));
+    }
+
     /** Replays the schedule {@code trace} recorded; the result's trace hash must equal the recorded one. */
     public static Result replay(Body body, long seed, Trace trace, SimConfig config) {
         return run(body, seed, config.withStrategy(Replay.of(trace).spec()));

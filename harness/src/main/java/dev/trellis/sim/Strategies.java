@@ -16,7 +16,9 @@ import java.util.List;
  *   <li>{@code dfs:P}: every schedule with at most P preemptions, fewest first ({@link Dfs}); its
  *       executions print as {@code dfs:P:#I:data=SEED:STEP=TASK,...}, each of which runs alone;</li>
  *   <li>{@code choices:1,0,2}: a {@link ChoiceList};</li>
- *   <li>{@code replay:3,1,2/17,4}: a {@link Replay} of the task ids picked, then the values drawn.</li>
+ *   <li>{@code replay:3,1,2/17,4}: a {@link Replay} of the task ids picked, then the values drawn;</li>
+ *   <li>{@code guided:17,4/12=2,40=1}: {@link Guided}, the default continuation but for the listed
+ *       steps, with the values drawn listed: what a shrunk failure is written as.</li>
  * </ul>
  */
 public final class Strategies {
@@ -41,6 +43,9 @@ public final class Strategies {
                     return new Replay(array(numbers(body.substring(0, slash))), array(numbers(body.substring(slash + 1))));
                 }
             }
+            if (s.startsWith(Guided.PREFIX)) {
+                return Guided.parse(s);
+            }
             if (s.startsWith("dfs:")) {
                 return Dfs.parse(s);
             }
@@ -61,7 +66,7 @@ public final class Strategies {
         throw new IllegalArgumentException("unknown strategy [" + spec + "]: expected 'random', 'pos', 'pct:D' "
                 + "(D = bug depth, 1 or more; learns the choices per execution), 'pct:D:K' (K = choices per "
                 + "execution the change points are drawn over), 'dfs:P' (every schedule with at most P "
-                + "preemptions), 'choices:N,N,...' or 'replay:IDS/DRAWS'");
+                + "preemptions), 'choices:N,N,...', 'replay:IDS/DRAWS' or 'guided:DRAWS/STEP=TASK,...'");
     }
 
     /** A comma-separated list of numbers; brackets allowed, empty allowed. */
