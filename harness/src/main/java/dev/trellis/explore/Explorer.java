@@ -130,7 +130,7 @@ public final class Explorer {
         return run;
     }
 
-    /** Writes report folders under {@code reports}, and removes one the run turned out not to report. */
+    /** Writes report folders under {@code reports}. */
     public static ScenarioRunner.ReportSink sink(Path reports) {
         return new ScenarioRunner.ReportSink() {
             @Override
@@ -142,14 +142,6 @@ public final class Explorer {
                 }
             }
 
-            @Override
-            public void discard(String where) {
-                try {
-                    deleteTree(Path.of(where));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot remove " + where, e);
-                }
-            }
         };
     }
 

@@ -73,8 +73,17 @@ public final class Replayer {
         Path recorded = reports == null ? null : reports.resolve(plan.name()).resolve("seed-" + seed).resolve(ReportWriter.TRACE_JSON);
         if (recorded != null && Files.isRegularFile(recorded)) {
             RecordedExecution rec = TraceJson.read(recorded);
-            if (rec.schedule().equals(run.result().schedule().text()) && rec.scenarioText().equals(plan.loaded().text())) {
-                return new Replay(plan, run, rec.traceHash(), rec.firstDeparture(run.result().trace()), null);
+            String ran = run.result().schedule().text();
+            if (rec.scenarioText().equals(plan.loaded().text())) {
+                if (rec.schedule().equals(ran)) {
+                    return new Replay(plan, run, rec.traceHash(), rec.firstDeparture(run.result().trace()), null);
+                }
+                if (ran.equals(rec.originalSchedule())) {
+                    // the report holds the shrunk execution; this is the one exploring found, whose hash it keeps
+                    String hash = run.result().traceHashHex();
+                    return new Replay(plan, run, rec.originalTraceHash(), hash.equals(rec.originalTraceHash()) ? null
+                            : "the execution exploring found had trace " + rec.originalTraceHash() + "; this one has " + hash, null);
+                }
             }
         }
         return new Replay(plan, run, null, null, null);

@@ -1,9 +1,11 @@
 package dev.trellis.explore;
 
 import dev.trellis.report.ExecutionReport;
+import dev.trellis.report.Shrinking;
 import dev.trellis.scenario.Outcome;
 import dev.trellis.scenario.ScenarioPlan;
 import dev.trellis.sim.Result;
+import dev.trellis.sim.ScheduleShrinker;
 import dev.trellis.sim.Schedule;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
@@ -36,49 +38,60 @@ public final class ScenarioRunner {
      * lowest failing seed); at most {@code maxReports} failing executions (the lowest seeds) get a
      * report; {@code jobs} threads run seeds at once, with the same result as one.
      */
-    public record Options(Long firstSeed, Long seeds, String strategy, boolean keepGoing, int maxReports, int jobs) {
+    public record Options(Long firstSeed, Long seeds, String strategy, boolean keepGoing, int maxReports, int jobs,
+                          int shrinkRuns, java.time.Duration shrinkTime) {
+        /** Executions shrinking one failure may run by default: a bound every machine reaches alike. */
+        public static final int SHRINK_RUNS = 2_000;
+
         public Options {
             if (jobs < 1) {
                 throw new IllegalArgumentException("jobs must be at least 1, was [" + jobs + "]");
             }
+            if (shrinkRuns < 0) {
+                throw new IllegalArgumentException("shrinkRuns must not be negative, was [" + shrinkRuns + "]");
+            }
         }
 
         public static Options defaults() {
-            return new Options(null, null, null, false, 3, 1);
+            return new Options(null, null, null, false, 3, 1, SHRINK_RUNS, java.time.Duration.ofSeconds(60));
+        }
+
+        /**
+         * Shrink each reported failure with at most {@code runs} executions (0: report the failure as
+         * found) and {@code time} of wall time, whichever runs out first. The run bound gives every
+         * machine the same shrunk execution; the time bound only guards against a slow one, and a
+         * report says when either stopped the shrinking.
+         */
+        public Options withShrinking(int runs, java.time.Duration time) {
+            return new Options(firstSeed, seeds, strategy, keepGoing, maxReports, jobs, runs, time);
         }
 
         /** Start at seed {@code first} instead of the file's first seed (a slice of its seeds). */
         public Options withFirstSeed(Long first) {
-            return new Options(first, seeds, strategy, keepGoing, maxReports, jobs);
+            return new Options(first, seeds, strategy, keepGoing, maxReports, jobs, shrinkRuns, shrinkTime);
         }
 
         public Options withSeeds(Long n) {
-            return new Options(firstSeed, n, strategy, keepGoing, maxReports, jobs);
+            return new Options(firstSeed, n, strategy, keepGoing, maxReports, jobs, shrinkRuns, shrinkTime);
         }
 
         public Options withStrategy(String s) {
-            return new Options(firstSeed, seeds, s, keepGoing, maxReports, jobs);
+            return new Options(firstSeed, seeds, s, keepGoing, maxReports, jobs, shrinkRuns, shrinkTime);
         }
 
         public Options withKeepGoing(boolean k) {
-            return new Options(firstSeed, seeds, strategy, k, maxReports, jobs);
+            return new Options(firstSeed, seeds, strategy, k, maxReports, jobs, shrinkRuns, shrinkTime);
         }
 
         public Options withJobs(int n) {
-            return new Options(firstSeed, seeds, strategy, keepGoing, maxReports, n);
+            return new Options(firstSeed, seeds, strategy, keepGoing, maxReports, n, shrinkRuns, shrinkTime);
         }
     }
 
-    /**
-     * Where failing executions' reports go: {@code write} writes one and says where (or returns
-     * null for none); {@code discard} removes one written for an execution that turned out not to
-     * be among the reported ones (a seed found by one thread while another found a lower one).
-     */
+    /** Where failing executions' reports go: writes one and says where, or returns null for none. */
+    @FunctionalInterface
     public interface ReportSink {
         String write(ExecutionReport report);
-
-        default void discard(String where) {
-        }
 
         ReportSink NONE = r -> null;
     }
@@ -110,12 +123,50 @@ public final class ScenarioRunner {
             // A search's executions depend on the ones before it: it runs as one block.
             options = options.withJobs(1);
         }
-        Blocks blocks = new Blocks(plan, options, strategy, first, count, sink, progress);
+        Blocks blocks = new Blocks(plan, options, strategy, first, count, progress);
         long started = System.nanoTime();   // the wall clock, for executions per second only
         blocks.runAll();
         ScenarioSummary s = blocks.merged(System.nanoTime() - started);
-        blocks.discardUnreported(s);
-        return s;
+        return report(plan, options, s, blocks.failing, sink);
+    }
+
+    /**
+     * Writes the reports of the lowest failing seeds, each shrunk first (a report of what was found,
+     * made after the run, so which ones get a report and what they hold depends on the seeds alone,
+     * never on which thread found what first), and returns the summary naming the first one's folder.
+     */
+    private static ScenarioSummary report(ScenarioPlan plan, Options options, ScenarioSummary s,
+                                          java.util.Map<Long, String> failing, ReportSink sink) {
+        if (s.first() == null || options.maxReports() == 0) {
+            return s;
+        }
+        ScenarioSummary.Failure first = s.first();
+        for (long seed : s.failingSeeds().subList(0, Math.min(options.maxReports(), s.failingSeeds().size()))) {
+            String where = sink.write(shrunk(plan, Schedule.parse(failing.get(seed)), options));
+            if (seed == first.seed()) {
+                first = first.withReport(where);
+            }
+        }
+        return new ScenarioSummary(s.scenario(), s.file(), s.expected(), s.strategy(), s.firstSeed(), s.seedsAsked(),
+                s.keepGoing(), s.executions(), s.steps(), s.traceHashes(), s.digest(), s.failures(), s.failingSeeds(), first,
+                s.pct(), s.wallNanos());
+    }
+
+    /**
+     * The report of the execution {@code schedule} names, shrunk to the fewest preemptions that
+     * keep its outcome ({@link ScheduleShrinker}), unless shrinking is off.
+     */
+    public static ExecutionReport shrunk(ScenarioPlan plan, Schedule schedule, Options options) {
+        Replayed found = runOne(plan, schedule);
+        if (options.shrinkRuns() == 0 || found.result().ok()) {
+            return found.report();
+        }
+        String outcome = found.outcome().toString();
+        ScheduleShrinker.Shrunk k = ScheduleShrinker.shrink(plan.newExecution().body(), found.result(),
+                r -> Outcome.of(r).toString().equals(outcome), options.shrinkTime(), options.shrinkRuns());
+        Replayed small = k.result() == found.result() ? found : runOne(plan, k.result().schedule());
+        return small.report().withShrinking(new Shrinking(found.result().schedule().text(), found.result().traceHashHex(),
+                k.preemptionsBefore(), k.preemptionsAfter(), k.stepsBefore(), k.stepsAfter(), k.runs(), k.stoppedEarly()));
     }
 
     /** The blocks of one run, the threads that take them, and what they found. */
@@ -126,25 +177,24 @@ public final class ScenarioRunner {
         private final SimConfig config;
         private final long first;
         private final long count;
-        private final ReportSink sink;
         private final Progress progress;
         private final boolean oneSearch;
         private final java.util.concurrent.atomic.AtomicLong nextBlock = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong lowestFailure = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.ConcurrentSkipListMap<Long, String> reported = new java.util.concurrent.ConcurrentSkipListMap<>();
+        /** The failing seeds' schedules, to report once the run is over. */
+        final java.util.concurrent.ConcurrentSkipListMap<Long, String> failing = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final java.util.concurrent.ConcurrentSkipListMap<Long, ScenarioSummary> results = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final long started = System.nanoTime();
 
-        Blocks(ScenarioPlan plan, Options options, String strategy, long first, long count, ReportSink sink, Progress progress) {
+        Blocks(ScenarioPlan plan, Options options, String strategy, long first, long count, Progress progress) {
             this.plan = plan;
             this.options = options;
             this.strategy = strategy;
             this.config = plan.config().withStrategy(strategy);
             this.first = first;
             this.count = count;
-            this.sink = sink;
             this.progress = progress;
             this.oneSearch = strategy.startsWith("dfs:");
         }
@@ -214,16 +264,12 @@ public final class ScenarioRunner {
                     }
                     lowestFailure.accumulateAndGet(r.seed(), Math::min);
                     Outcome o = Outcome.of(r);
-                    String where = null;
-                    if (worthAReport(r.seed())) {
-                        where = sink.write(report(plan, r, o, exec, strategy));
-                        if (where != null) {
-                            reported.put(r.seed(), where);
-                        }
+                    if (failing.size() < ScenarioSummary.MAX_SEEDS_LISTED) {
+                        failing.put(r.seed(), r.schedule().text());
                     }
                     if (firstFailure[0] == null) {
                         firstFailure[0] = new ScenarioSummary.Failure(r.seed(), o.toString(), o.is(plan.expected()),
-                                o.headline(), r.schedule().text(), r.traceHashHex(), where);
+                                o.headline(), r.schedule().text(), r.traceHashHex(), null);
                     }
                 }
                 progress.update(plan.name(), done.incrementAndGet(), count, failed.get(), System.nanoTime() - started);
@@ -236,11 +282,6 @@ public final class ScenarioRunner {
             return new ScenarioSummary(plan.name(), Objects.toString(plan.loaded().file(), null), plan.expected(), strategy,
                     from, n, options.keepGoing(), e.executions(), e.totalSteps(), hashes, digest[0], failures[0],
                     failingSeeds, firstFailure[0], pct, System.nanoTime() - t0);
-        }
-
-        /** Whether fewer than {@code maxReports} lower failing seeds have a report already. */
-        private boolean worthAReport(long seed) {
-            return options.maxReports() > 0 && reported.headMap(seed).size() < options.maxReports();
         }
 
         ScenarioSummary merged(long wall) {
@@ -259,16 +300,6 @@ public final class ScenarioRunner {
                     s.pct(), wall);
         }
 
-        /** Removes the reports of failing seeds the merged run does not report (found above its first failure, or beyond maxReports). */
-        void discardUnreported(ScenarioSummary s) {
-            java.util.Set<Long> keep = new java.util.HashSet<>(s.failingSeeds().subList(0,
-                    Math.min(options.maxReports(), s.failingSeeds().size())));
-            for (var e : reported.entrySet()) {
-                if (!keep.contains(e.getKey())) {
-                    sink.discard(e.getValue());
-                }
-            }
-        }
     }
 
     /**
@@ -328,6 +359,7 @@ public final class ScenarioRunner {
 
     private static ExecutionReport report(ScenarioPlan plan, Result r, Outcome o, ScenarioPlan.Execution exec,
                                           String strategy) {
+        // A shrunk (guided) schedule is replayed from its report; its seed's own strategy from the file.
         String message;
         if (r.ok()) {
             message = "";
@@ -343,13 +375,17 @@ public final class ScenarioRunner {
         int event = m.find() ? Integer.parseInt(m.group(1)) : -1;
         return new ExecutionReport(plan.name(), Objects.toString(plan.loaded().file(), null), plan.loaded().text(),
                 r.schedule().text(), r.seed(), plan.expected(), o.is(plan.expected()) ? plan.expected() : o.name(),
-                o.headline(), message, event, r.trace(), exec.clients(), replayCommand(plan, r.seed(), strategy));
+                o.headline(), message, event, r.trace(), exec.clients(), replayCommand(plan, r.seed(), strategy), null);
     }
 
     /** The command that runs one seed of the scenario again. */
     public static String replayCommand(ScenarioPlan plan, long seed, String strategy) {
         String file = plan.loaded().file() == null ? plan.name() + ".yaml" : plan.loaded().file().toString();
         String own = plan.config().strategy();
+        if (strategy.length() > 60) {
+            // a shrunk schedule is long: its report folder holds it
+            return "./trellis replay reports/" + plan.name() + "/seed-" + seed;
+        }
         return "./trellis replay " + file + " --seed " + seed + (strategy.equals(own) ? "" : " --strategy " + strategy);
     }
 }

@@ -27,16 +27,24 @@ import java.util.Objects;
  * @param trace          every event of the execution
  * @param clients        what each scripted client sent and received, in order of the script
  * @param replayCommand  the command that replays this execution
+ * @param shrinking      how this execution was shrunk from the one exploration found, or null
+ *                       when it is that one
  */
 public record ExecutionReport(String scenario, String scenarioFile, String scenarioText, String schedule, long seed,
                               String expected, String outcome, String headline, String message, int violationEvent,
-                              Trace trace, List<ConnectionLog> clients, String replayCommand) {
+                              Trace trace, List<ConnectionLog> clients, String replayCommand, Shrinking shrinking) {
     public ExecutionReport {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(trace, "trace");
         clients = List.copyOf(clients);
+    }
+
+    /** The same report, saying how it was shrunk. */
+    public ExecutionReport withShrinking(Shrinking s) {
+        return new ExecutionReport(scenario, scenarioFile, scenarioText, schedule, seed, expected, outcome, headline, message,
+                violationEvent, trace, clients, replayCommand, s);
     }
 
     /** Whether the execution met the scenario's expectation (a known bug that showed, or a pass). */

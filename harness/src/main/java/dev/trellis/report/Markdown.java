@@ -30,6 +30,21 @@ final class Markdown {
                     .append(violation).append(":\n\n").append(fence(Printable.text(t.describe(violation)))).append('\n');
         }
 
+        if (r.shrinking() != null) {
+            Shrinking k = r.shrinking();
+            md.append("## Shrunk\n\n");
+            md.append("This is the smallest execution found that fails the same way, shrunk from the one the exploration "
+                    + "found (seed ").append(r.seed()).append(", `").append(code(k.originalSchedule())).append("`, trace `")
+                    .append(code(k.originalTraceHash())).append("`).\n\n");
+            md.append("| | found | shrunk |\n|---|---|---|\n");
+            md.append("| preemptions | ").append(k.preemptionsBefore()).append(" | ").append(k.preemptionsAfter()).append(" |\n");
+            md.append("| steps | ").append(k.stepsBefore()).append(" | ").append(k.stepsAfter()).append(" |\n\n");
+            md.append(k.runs()).append(" executions were run to shrink it")
+                    .append(k.stoppedEarly() == null ? "; no departure from the default continuation can be dropped or "
+                            + "traded for a free switch without losing the failure.\n\n" : "; " + inline(k.stoppedEarly())
+                            + ", so a smaller one may exist.\n\n");
+        }
+
         md.append("## Expected and outcome\n\n");
         md.append("- expected: `").append(code(r.expected() == null ? "pass" : r.expected())).append("`\n");
         md.append("- outcome: `").append(code(r.outcome())).append("`\n\n");

@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
  * @param formatVersion  the version of the file's format ({@link TraceJson#FORMAT_VERSION})
  * @param traceHash      the recorded trace's hash, 16 hex digits ({@link Trace#hashHex()})
  * @param events         every event, in order
+ * @param originalSchedule  for a shrunk execution, the schedule the exploration found it with, else null
+ * @param originalTraceHash that one's trace hash, else null
  */
 public record RecordedExecution(int formatVersion, String scenario, String scenarioFile, String scenarioText,
                                 String schedule, long seed, String expected, String outcome, String headline,
                                 String message, int violationEvent, String traceHash, String replayCommand,
-                                List<Event> events) {
+                                List<Event> events, String originalSchedule, String originalTraceHash) {
     public RecordedExecution {
         events = List.copyOf(events);
     }

@@ -53,6 +53,9 @@ final class Timeline {
                 : " (expected " + (r.expected() == null ? "pass" : r.expected()) + ")"));
         field(html, "seed", Long.toString(r.seed()));
         field(html, "schedule", r.schedule());
+        if (r.shrinking() != null) {
+            field(html, "shrunk", r.shrinking().summary() + ", from " + r.shrinking().originalSchedule());
+        }
         field(html, "trace hash", t.hashHex());
         if (r.replayCommand() != null) {
             field(html, "replay", r.replayCommand());

@@ -67,6 +67,17 @@ public final class TraceJson {
         root.put("violationEvent", r.violationEvent());
         root.put("traceHash", t.hashHex());
         root.put("replayCommand", r.replayCommand());
+        if (r.shrinking() != null) {
+            var k = root.putObject("shrunkFrom");
+            k.put("schedule", r.shrinking().originalSchedule());
+            k.put("traceHash", r.shrinking().originalTraceHash());
+            k.put("preemptionsBefore", r.shrinking().preemptionsBefore());
+            k.put("preemptionsAfter", r.shrinking().preemptionsAfter());
+            k.put("stepsBefore", r.shrinking().stepsBefore());
+            k.put("stepsAfter", r.shrinking().stepsAfter());
+            k.put("runs", r.shrinking().runs());
+            k.put("stoppedEarly", r.shrinking().stoppedEarly());
+        }
         ArrayNode events = root.putArray("events");
         for (int i = 0; i < t.size(); i++) {
             ObjectNode e = events.addObject();
@@ -106,7 +117,8 @@ public final class TraceJson {
         return new RecordedExecution(version, text(root, "scenario"), text(root, "scenarioFile"),
                 text(root, "scenarioText"), text(root, "schedule"), root.path("seed").asLong(), text(root, "expected"),
                 text(root, "outcome"), text(root, "headline"), text(root, "message"),
-                root.path("violationEvent").asInt(-1), text(root, "traceHash"), text(root, "replayCommand"), events);
+                root.path("violationEvent").asInt(-1), text(root, "traceHash"), text(root, "replayCommand"), events,
+                text(root.path("shrunkFrom"), "schedule"), text(root.path("shrunkFrom"), "traceHash"));
     }
 
     /** The field's text, null when it is missing or null. */

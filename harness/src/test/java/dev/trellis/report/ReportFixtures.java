@@ -82,12 +82,12 @@ final class ReportFixtures {
         String message = failure.getMessage();
         String replay = "./trellis replay reports/" + scenario + "/seed-" + r.seed() + "/trace.json";
         return new ExecutionReport(scenario, "scenarios/" + scenario + ".yaml", "name: " + scenario + "\n",
-                r.schedule().text(), r.seed(), expected, outcome, headline, message, violation, r.trace(), clients, replay);
+                r.schedule().text(), r.seed(), expected, outcome, headline, message, violation, r.trace(), clients, replay, null);
     }
 
     /** {@code r} with another trace and violating event: for hand-made traces. */
     static ExecutionReport withTrace(ExecutionReport r, Trace trace, int violation) {
         return new ExecutionReport(r.scenario(), r.scenarioFile(), r.scenarioText(), r.schedule(), r.seed(), r.expected(),
-                r.outcome(), r.headline(), r.message(), violation, trace, r.clients(), r.replayCommand());
+                r.outcome(), r.headline(), r.message(), violation, trace, r.clients(), r.replayCommand(), r.shrinking());
     }
 }

@@ -153,7 +153,7 @@ class TimelineHtmlTest {
         t.add(TraceKind.NOTE, 1, 0, 0, 0, 1, "\"'&amp;<b>bold</b>\u2028");
         ExecutionReport base = ReportFixtures.overdraftReport();
         ExecutionReport r = new ExecutionReport(HOSTILE, null, HOSTILE, base.schedule(), 1, "pass", HOSTILE, HOSTILE,
-                HOSTILE, 3, t, List.of(), "./trellis replay '" + HOSTILE + "'");
+                HOSTILE, 3, t, List.of(), "./trellis replay '" + HOSTILE + "'", null);
         HtmlPage page = load(r);
         assertThat(alerts).isEmpty();
         assertThat(page.querySelectorAll("img")).isEmpty();
