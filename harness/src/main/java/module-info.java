@@ -12,6 +12,7 @@ module dev.trellis {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml;
     requires java.xml;
 
     exports dev.trellis.runtime;

@@ -40,6 +40,6 @@ final class Cli {
                 throw new IllegalArgumentException("--classpath: not a path: " + entry);
             }
         }
-        return new URLClassLoader("trellis-user-classes", urls.toArray(URL[]::new), own);
+        return new URLClassLoader(dev.trellis.scenario.ScenarioPlan.USER_CLASSES, urls.toArray(URL[]::new), own);
     }
 }

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,6 +53,16 @@ final class ExploreCommand implements Callable<Integer> {
             + "one test case per scenario, for Jenkins, GitLab and GitHub.")
     Path junitXml;
 
+    @Option(names = "--max-reports", paramLabel = "N", defaultValue = "3",
+            description = "Failing executions per scenario that get a report folder, the lowest seeds first "
+                    + "(default: ${DEFAULT-VALUE}); summary.json lists every failing seed.")
+    int maxReports;
+
+    @Option(names = "--shrink-runs", paramLabel = "N", defaultValue = "2000",
+            description = "Executions shrinking one reported failure may run, 0 to report it as found "
+                    + "(default: ${DEFAULT-VALUE}; the bound every machine reaches alike).")
+    int shrinkRuns;
+
     @Option(names = "--keep-going", description = "Run every seed even after a failure (default: stop at a scenario's first).")
     boolean keepGoing;
 
@@ -58,6 +70,21 @@ final class ExploreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (seeds != null && seeds < 1) {
             return Cli.bad("--seeds must be at least 1, was [" + seeds + "]");
+        }
+        if (maxReports < 0) {
+            return Cli.bad("--max-reports must be 0 or more, was [" + maxReports + "]");
+        }
+        if (shrinkRuns < 0) {
+            return Cli.bad("--shrink-runs must be 0 or more, was [" + shrinkRuns + "]");
+        }
+        try {
+            Files.createDirectories(reports);
+            if (!Files.isWritable(reports)) {
+                return Cli.bad("--reports: cannot write to " + reports);
+            }
+        } catch (IOException e) {
+            return Cli.bad("--reports: cannot make the folder " + reports + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
         }
         if (jobs < 0) {
             return Cli.bad("--jobs must be at least 1, was [" + jobs + "]");
@@ -90,7 +117,8 @@ final class ExploreCommand implements Callable<Integer> {
             return Cli.bad("no scenario files (*.yaml) in " + paths);
         }
         ScenarioRunner.Options options = ScenarioRunner.Options.defaults().withSeeds(seeds).withStrategy(strategy)
-                .withKeepGoing(keepGoing).withJobs(threads);
+                .withKeepGoing(keepGoing).withJobs(threads).withMaxReports(maxReports)
+                .withShrinking(shrinkRuns, ScenarioRunner.Options.defaults().shrinkTime());
         System.out.println("exploring " + files.size() + (files.size() == 1 ? " scenario" : " scenarios")
                 + (slice == null ? "" : ", shard " + slice) + " on " + threads + (threads == 1 ? " thread" : " threads")
                 + ", reports in " + reports);

@@ -47,6 +47,11 @@ final class MergeCommand implements Callable<Integer> {
                 return Cli.bad(file + " is not a Trellis summary.json: " + e.getMessage());
             }
         }
+        try {
+            Files.createDirectories(reports);
+        } catch (IOException e) {
+            return Cli.bad("--reports: cannot make the folder " + reports + " (" + e.getMessage() + ")");
+        }
         Merger.Merged merged;
         try {
             merged = Merger.merge(parts, reports);

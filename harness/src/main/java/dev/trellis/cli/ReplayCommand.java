@@ -72,7 +72,8 @@ final class ReplayCommand implements Callable<Integer> {
             System.out.println("recorded    " + replay.recordedHash() + ": the replay matches it");
         } else {
             System.out.println("recorded    " + replay.recordedHash() + ": the replay DEPARTS from it");
-            System.out.println(replay.departure());
+            System.out.println(replay.departure() != null ? replay.departure()
+                    : "every recorded event matches, but the hashes differ: the recording's hash was changed");
         }
         return replay.matches() && replay.asExpected() ? 0 : 1;
     }

@@ -118,8 +118,13 @@ public final class Explorer {
             clearOldReports(s.reports(), plan.name());
             ScenarioSummary summary = ScenarioRunner.run(plan, options, sink(s.reports()), s.progress());
             s.progress().clear();
-            s.out().println(line(summary, s.shard() == null ? summary.verdict() : summary.sliceVerdict()));
+            s.out().println(line(summary, s.shard() == null ? summary.verdict() : summary.sliceVerdict(), options.maxReports()));
             done.add(summary);
+            // Written as it goes, marked unfinished, so a run stopped part way (Ctrl-C, a CI time-out)
+            // still leaves what it found readable.
+            RunSummary sofar = new RunSummary(done, bad, s.shard(), false);
+            SummaryJson.write(s.reports().resolve(SUMMARY_JSON), sofar);
+            IndexPage.write(s.reports().resolve(INDEX_HTML), sofar);
         }
         RunSummary run = new RunSummary(done, bad, s.shard());
         SummaryJson.write(s.reports().resolve(SUMMARY_JSON), run);
@@ -170,27 +175,41 @@ public final class Explorer {
     }
 
     /** One scenario's result in a line; {@code verdict} is null when it got what it expects. */
-    static String line(ScenarioSummary s, String verdict) {
+    static String line(ScenarioSummary s, String verdict, int maxReports) {
         StringBuilder sb = new StringBuilder();
         sb.append(verdict == null ? "  met    " : "  FAILED ").append(s.scenario()).append(": ");
         if (s.first() == null) {
-            sb.append(s.executions()).append(" seeds passed");
+            sb.append(plural(s.executions(), "seed")).append(" passed");
         } else {
             sb.append(s.first().outcome()).append(" at seed ").append(s.first().seed());
             if (verdict == null) {
                 sb.append(", as expected");
             }
         }
-        sb.append(String.format(Locale.ROOT, " (%,d executions, %,d schedules, %,.0f/s)", s.executions(),
-                s.traceHashes().size(), s.executionsPerSecond()));
+        sb.append(" (").append(plural(s.executions(), "execution")).append(", ")
+                .append(plural(s.traceHashes().size(), "schedule"))
+                .append(String.format(Locale.ROOT, ", %,.0f/s", s.executionsPerSecond()));
+        if (s.failures() > 1) {
+            sb.append(", ").append(plural(s.failures(), "failing seed"));
+        }
+        sb.append(')');
+        if (s.failures() > maxReports && maxReports > 0) {
+            sb.append("\n         reports for the lowest ").append(maxReports).append(" (--max-reports); summary.json lists "
+                    + "the failing seeds");
+        }
         if (verdict != null) {
             sb.append("\n         ").append(verdict);
         }
         if (s.first() != null && s.first().report() != null) {
             sb.append("\n         report ").append(s.first().report()).append("  (timeline.html, report.md)")
-                    .append("\n         replay ./trellis replay ").append(s.first().report());
+                    .append("\n         replay ").append(s.first().replay());
         }
         return sb.toString();
+    }
+
+    /** "1 seed", "2,000 seeds". */
+    static String plural(long n, String word) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? word : word + "s");
     }
 
     /** The summary table. */
@@ -204,7 +223,7 @@ public final class Explorer {
         for (ScenarioSummary s : run.scenarios()) {
             sb.append(String.format(Locale.ROOT, fmt, s.scenario(), s.expected(), run.met(s) ? "met" : "NOT MET",
                     String.format(Locale.ROOT, "%,d", s.executions()), String.format(Locale.ROOT, "%,d", s.traceHashes().size()),
-                    String.format(Locale.ROOT, "%,.0f", s.executionsPerSecond()), s.failures()));
+                    String.format(Locale.ROOT, "%,.0f", s.executionsPerSecond()), String.format(Locale.ROOT, "%,d", s.failures())));
         }
         long met = run.scenarios().stream().filter(run::met).count();
         sb.append(met).append(" of ").append(run.scenarios().size()).append(" scenarios met their expectation");

@@ -38,6 +38,10 @@ public final class IndexPage {
         sb.append("<h1>Trellis exploration").append(run.shard() == null ? "" : ", shard " + run.shard()).append("</h1>\n<p>").append(met).append(" of ").append(run.scenarios().size())
                 .append(" scenarios got what they expect").append(run.unmet() == 0 ? "." : "; <span class=\"unmet\">"
                         + run.unmet() + " did not</span>.").append("</p>\n");
+        if (!run.complete()) {
+            sb.append("<div class=\"bad\">This run was stopped before it ended: the rows below are the scenarios it "
+                    + "finished.</div>\n");
+        }
         for (RunSummary.BadFile b : run.badFiles()) {
             sb.append("<div class=\"bad\">bad file: <code>").append(esc(b.message())).append("</code></div>\n");
         }

@@ -90,7 +90,7 @@ public final class JunitXml {
             sb.append("schedule      ").append(s.first().schedule()).append('\n');
             if (s.first().report() != null) {
                 sb.append("report        ").append(s.first().report()).append(" (report.md, timeline.html)\n");
-                sb.append("replay        ./trellis replay ").append(s.first().report()).append('\n');
+                sb.append("replay        ").append(s.first().replay()).append('\n');
             }
             if (s.file() != null) {
                 sb.append("or            ./trellis replay ").append(s.file()).append(" --seed ").append(s.first().seed())

@@ -52,6 +52,13 @@ public final class Merger {
             warnings.add("only " + seen.size() + " of " + count + " shards were given; the seeds of shard"
                     + (missing.size() == 1 ? " " : "s ") + missing + " are not in this summary");
         }
+        boolean complete = true;
+        for (RunSummary p : parts) {
+            if (!p.complete()) {
+                complete = false;
+                warnings.add("shard " + p.shard() + " was stopped before it ended; its summary holds only the scenarios it finished");
+            }
+        }
         Map<String, ScenarioSummary> byName = new LinkedHashMap<>();
         Map<String, RunSummary.BadFile> bad = new LinkedHashMap<>();
         for (RunSummary p : parts) {
@@ -64,7 +71,7 @@ public final class Merger {
         for (ScenarioSummary s : byName.values()) {
             out.add(gatherReport(s, reports));
         }
-        return new Merged(new RunSummary(out, List.copyOf(bad.values())), warnings);
+        return new Merged(new RunSummary(out, List.copyOf(bad.values()), null, complete), warnings);
     }
 
     /** Copies the first failure's report folder under {@code reports}, where an unsharded run would have written it. */
@@ -89,8 +96,10 @@ public final class Merger {
     }
 
     private static ScenarioSummary withReport(ScenarioSummary s, String where) {
+        String replay = s.first().replay();
+        int cp = replay == null ? -1 : replay.indexOf(" --classpath ");
         return new ScenarioSummary(s.scenario(), s.file(), s.expected(), s.strategy(), s.firstSeed(), s.seedsAsked(),
                 s.keepGoing(), s.executions(), s.steps(), s.traceHashes(), s.digest(), s.failures(), s.failingSeeds(),
-                s.first().withReport(where), s.pct(), s.wallNanos());
+                s.first().withReport(where, cp < 0 ? "" : replay.substring(cp)), s.pct(), s.wallNanos());
     }
 }

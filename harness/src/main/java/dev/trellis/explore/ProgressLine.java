@@ -39,7 +39,7 @@ public final class ProgressLine implements ScenarioRunner.Progress {
         }
         lastShown = elapsedNanos;
         double rate = elapsedNanos == 0 ? 0 : done * 1e9 / elapsedNanos;
-        String line = String.format(Locale.ROOT, "%s  %,d/%,d seeds  %,.0f executions/s  %d failing", scenario, done, total,
+        String line = String.format(Locale.ROOT, "%s  %,d/%,d seeds  %,.0f executions/s  %,d failing", scenario, done, total,
                 rate, failures);
         if (terminal) {
             out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));

@@ -44,20 +44,27 @@ public final class Replayer {
             throw new IllegalArgumentException("no " + ReportWriter.TRACE_JSON + " in " + target
                     + ": give a report folder (reports/<scenario>/seed-<n>), its trace.json, or a scenario file with --seed");
         }
-        RecordedExecution rec;
-        try {
-            rec = TraceJson.read(file);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a Trellis trace.json: " + e.getMessage());
-        }
+        RecordedExecution rec = read(file);
         Path scenarioFile = rec.scenarioFile() == null ? null : Path.of(rec.scenarioFile());
-        ScenarioPlan plan = ScenarioPlan.of(ScenarioReader.parse(rec.scenarioText(), scenarioFile, rec.scenario()), loader);
+        // A mistake in the recorded text is the recording's, not the file's on disk: name where it is.
+        ScenarioPlan plan = ScenarioPlan.of(ScenarioReader.parse(rec.scenarioText(),
+                Path.of(file + " (its scenarioText)"), rec.scenario()), loader);
         String warning = null;
         if (scenarioFile != null && Files.isRegularFile(scenarioFile)
                 && !Files.readString(scenarioFile).equals(rec.scenarioText())) {
             warning = scenarioFile + " has changed since this execution was recorded; replaying the recorded text";
         }
-        ScenarioRunner.Replayed run = ScenarioRunner.runOne(plan, Schedule.parse(rec.schedule()));
+        Schedule schedule;
+        try {
+            schedule = Schedule.parse(rec.schedule());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": its schedule cannot be read: " + e.getMessage());
+        }
+        if (schedule.seed() != rec.seed()) {
+            warning = (warning == null ? "" : warning + "; ") + file + " says seed " + rec.seed() + " but its schedule is of seed "
+                    + schedule.seed() + ", which is what replays";
+        }
+        ScenarioRunner.Replayed run = ScenarioRunner.runOne(plan, schedule);
         return new Replay(plan, run, rec.traceHash(), rec.firstDeparture(run.result().trace()), warning);
     }
 
@@ -87,6 +94,33 @@ public final class Replayer {
             }
         }
         return new Replay(plan, run, null, null, null);
+    }
+
+    /** Reads a trace.json, every mistake in it one line naming the file. */
+    private static RecordedExecution read(Path file) throws IOException {
+        if (Files.size(file) == 0) {
+            throw new IllegalArgumentException(file + " is empty: it is not a Trellis trace.json");
+        }
+        RecordedExecution rec;
+        try {
+            rec = TraceJson.read(file);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new IllegalArgumentException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+                    + ": not JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + "); it is not a Trellis trace.json");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        for (String[] field : new String[][] {{"scenarioText", rec.scenarioText()}, {"schedule", rec.schedule()},
+                {"traceHash", rec.traceHash()}, {"scenario", rec.scenario()}}) {
+            if (field[1] == null) {
+                throw new IllegalArgumentException(file + " has no \"" + field[0] + "\": it is not a whole Trellis trace.json");
+            }
+        }
+        if (!rec.traceHash().matches("[0-9a-f]{16}")) {
+            throw new IllegalArgumentException(file + ": its traceHash [" + rec.traceHash() + "] is not 16 hex digits");
+        }
+        return rec;
     }
 
     /** For messages: a scenario mistake is one line, anything else its message. */

@@ -83,6 +83,11 @@ public final class ScenarioRunner {
             return new Options(firstSeed, seeds, strategy, k, maxReports, jobs, shrinkRuns, shrinkTime);
         }
 
+        /** At most {@code n} failing executions (the lowest seeds) get a report; 0 for none. */
+        public Options withMaxReports(int n) {
+            return new Options(firstSeed, seeds, strategy, keepGoing, n, jobs, shrinkRuns, shrinkTime);
+        }
+
         public Options withJobs(int n) {
             return new Options(firstSeed, seeds, strategy, keepGoing, maxReports, n, shrinkRuns, shrinkTime);
         }
@@ -144,7 +149,7 @@ public final class ScenarioRunner {
         for (long seed : s.failingSeeds().subList(0, Math.min(options.maxReports(), s.failingSeeds().size()))) {
             String where = sink.write(shrunk(plan, Schedule.parse(failing.get(seed)), options));
             if (seed == first.seed()) {
-                first = first.withReport(where);
+                first = first.withReport(where, plan.classpathOption());
             }
         }
         return new ScenarioSummary(s.scenario(), s.file(), s.expected(), s.strategy(), s.firstSeed(), s.seedsAsked(),
@@ -269,7 +274,7 @@ public final class ScenarioRunner {
                     }
                     if (firstFailure[0] == null) {
                         firstFailure[0] = new ScenarioSummary.Failure(r.seed(), o.toString(), o.is(plan.expected()),
-                                o.headline(), r.schedule().text(), r.traceHashHex(), null);
+                                o.headline(), r.schedule().text(), r.traceHashHex(), null, null);
                     }
                 }
                 progress.update(plan.name(), done.incrementAndGet(), count, failed.get(), System.nanoTime() - started);
@@ -356,6 +361,7 @@ public final class ScenarioRunner {
     }
 
     private static final Pattern AT_EVENT = Pattern.compile("At event:\\s+#(\\d+)");
+    private static final Pattern SIMULATOR_REPLAY = Pattern.compile("(?m)^  replay     Simulation\\.run\\(.*\\n(?: {13}or .*\\n)?");
 
     private static ExecutionReport report(ScenarioPlan plan, Result r, Outcome o, ScenarioPlan.Execution exec,
                                           String strategy) {
@@ -373,9 +379,14 @@ public final class ScenarioRunner {
         }
         Matcher m = AT_EVENT.matcher(message);
         int event = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        String replay = replayCommand(plan, r.seed(), strategy);
+        // The simulator's footer says how to replay a body from Java; a scenario replays by its command.
+        message = SIMULATOR_REPLAY.matcher(message).replaceFirst(Matcher.quoteReplacement("  replay     " + replay + "\n"
+                + "             or mvn -B verify -Dtrellis.replay=" + plan.name() + "@" + r.seed()
+                + (strategy.startsWith("guided:") ? " (the execution as exploring found it)" : "") + "\n"));
         return new ExecutionReport(plan.name(), Objects.toString(plan.loaded().file(), null), plan.loaded().text(),
                 r.schedule().text(), r.seed(), plan.expected(), o.is(plan.expected()) ? plan.expected() : o.name(),
-                o.headline(), message, event, r.trace(), exec.clients(), replayCommand(plan, r.seed(), strategy), null);
+                o.headline(), message, event, r.trace(), exec.clients(), replay, null);
     }
 
     /** The command that runs one seed of the scenario again. */
@@ -384,8 +395,9 @@ public final class ScenarioRunner {
         String own = plan.config().strategy();
         if (strategy.length() > 60) {
             // a shrunk schedule is long: its report folder holds it
-            return "./trellis replay reports/" + plan.name() + "/seed-" + seed;
+            return "./trellis replay reports/" + plan.name() + "/seed-" + seed + plan.classpathOption();
         }
-        return "./trellis replay " + file + " --seed " + seed + (strategy.equals(own) ? "" : " --strategy " + strategy);
+        return "./trellis replay " + file + " --seed " + seed + (strategy.equals(own) ? "" : " --strategy " + strategy)
+                + plan.classpathOption();
     }
 }

@@ -46,12 +46,18 @@ public record ScenarioSummary(String scenario, String file, String expected, Str
     /**
      * One failing execution, as the summary shows it: its outcome ({@code chat-total-order},
      * {@code BodyFailed (java.util.ConcurrentModificationException)}), whether that is what the
-     * scenario expects, and the folder its report went to (null when none was written).
+     * scenario expects, the folder its report went to and the command that replays that (null
+     * when none was written).
      */
     public record Failure(long seed, String outcome, boolean asExpected, String headline, String schedule,
-                          String traceHash, String report) {
-        public Failure withReport(String where) {
-            return new Failure(seed, outcome, asExpected, headline, schedule, traceHash, where);
+                          String traceHash, String report, String replay) {
+        /**
+         * This failure with its report in {@code where}, replayed by {@code ./trellis replay where}
+         * and {@code options} (a {@code --classpath}, for instance).
+         */
+        public Failure withReport(String where, String options) {
+            return new Failure(seed, outcome, asExpected, headline, schedule, traceHash, where,
+                    where == null ? null : "./trellis replay " + where + options);
         }
     }
 

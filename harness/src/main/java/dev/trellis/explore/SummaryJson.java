@@ -46,6 +46,7 @@ public final class SummaryJson {
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("met", run.exitCode() == 0);
+        root.put("complete", run.complete());
         if (run.shard() != null) {
             root.put("shard", run.shard().toString());
         }
@@ -78,6 +79,7 @@ public final class SummaryJson {
                 f.put("schedule", s.first().schedule());
                 f.put("traceHash", s.first().traceHash());
                 f.put("report", relative(base, s.first().report()));
+                f.put("replay", s.first().replay());
             }
             if (s.pct() != null) {
                 ObjectNode p = o.putObject("pct");
@@ -89,7 +91,7 @@ public final class SummaryJson {
                 p.put("bound", s.pctSummary());
             }
             ArrayNode hashes = o.putArray("traceHashes");
-            s.traceHashes().forEach(h -> hashes.add(String.format("%016x", h)));
+            s.traceHashes().stream().map(h -> String.format("%016x", h)).sorted().forEach(hashes::add);
             ObjectNode timing = o.putObject("timing");
             timing.put("wallMillis", s.wallNanos() / 1_000_000);
             timing.put("executionsPerSecond", Math.round(s.executionsPerSecond()));
@@ -118,7 +120,8 @@ public final class SummaryJson {
             ScenarioSummary.Failure first = f.isMissingNode() ? null : new ScenarioSummary.Failure(f.path("seed").asLong(),
                     f.path("outcome").asText(), f.path("asExpected").asBoolean(), f.path("headline").asText(),
                     f.path("schedule").asText(), f.path("traceHash").asText(),
-                    text(f.path("report")) == null ? null : base.resolve(text(f.path("report"))).normalize().toString());
+                    text(f.path("report")) == null ? null : base.resolve(text(f.path("report"))).normalize().toString(),
+                    text(f.path("replay")));
             JsonNode p = o.path("pct");
             ScenarioSummary.PctFigures pct = p.isMissingNode() || p.isNull() ? null : new ScenarioSummary.PctFigures(
                     p.path("depth").asInt(), p.path("k").asLong(), p.path("choices").asLong(), p.path("tasks").asInt(),
@@ -132,7 +135,8 @@ public final class SummaryJson {
         List<RunSummary.BadFile> bad = new ArrayList<>();
         root.path("badFiles").forEach(b -> bad.add(new RunSummary.BadFile(b.path("file").asText(), b.path("message").asText())));
         String shard = text(root.path("shard"));
-        return new RunSummary(out, bad, shard == null ? null : Shard.parse(shard, k -> null));
+        return new RunSummary(out, bad, shard == null ? null : Shard.parse(shard, k -> null),
+                root.path("complete").asBoolean(true));
     }
 
     private static String text(JsonNode n) {

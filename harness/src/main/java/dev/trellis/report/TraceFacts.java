@@ -88,13 +88,30 @@ final class TraceFacts {
         if (r.violationEvent() >= 0 && r.violationEvent() < t.size()) {
             return r.violationEvent();
         }
-        for (int i = t.size() - 1; i >= 0; i--) {
+        // A rule over what clients saw is judged at the end, and quotes the times of what broke it
+        // ("received by dave at 100ms"): the last delivery at the latest of those times is where it showed.
+        long latest = -1;
+        java.util.regex.Matcher m = QUOTED_TIME.matcher(r.headline() == null ? "" : r.headline());
+        while (m.find()) {
+            latest = Math.max(latest, Math.round(Double.parseDouble(m.group(1)) * 1_000_000));
+        }
+        if (latest >= 0) {
+            for (int i = t.size() - 1; i >= 0; i--) {
+                if (t.kind(i) == TraceKind.STREAM_RECEIVE && t.time(i) <= latest) {
+                    return i;
+                }
+            }
+        }
+        // A body that died of an exception: where it was first thrown, before nurseries passed it up.
+        for (int i = 0; i < t.size(); i++) {
             if (t.kind(i) == TraceKind.END && t.a(i) == 1) {
                 return i;
             }
         }
         return t.size() - 1;
     }
+
+    private static final java.util.regex.Pattern QUOTED_TIME = java.util.regex.Pattern.compile("\\bat (\\d+(?:\\.\\d+)?)ms\\b");
 
     /** The event's category: one of {@link #CATEGORIES}. */
     String category(int i) {

@@ -47,10 +47,17 @@ public final class Durations {
             }
         }
         if (t.startsWith("P") || t.startsWith("p")) {
+            Duration d;
             try {
-                return Duration.parse(t);
+                d = Duration.parse(t);
             } catch (DateTimeParseException e) {
-                // fall through to the message below
+                d = null;
+            }
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("[" + text + "] is negative: durations in a scenario are zero or more");
+            }
+            if (d != null) {
+                return d;
             }
         }
         throw new IllegalArgumentException("[" + text + "] is not a duration: expected " + ACCEPTED);

@@ -47,7 +47,8 @@ public record Outcome(String name, List<String> exception, String headline) {
         Throwable t = f != null ? f.getCause() : r.bodyFailure();
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof HistoryViolation v) {
-                return new Outcome(v.invariant(), List.of(), v.getMessage().lines().findFirst().orElse(v.invariant()));
+                // one line, the rule's quotes included: "... the last lines it received: | 100ms hi | ..."
+                return new Outcome(v.invariant(), List.of(), v.getMessage().strip().replaceAll("\\s*\\n\\s*", " | "));
             }
         }
         List<String> classes = new java.util.ArrayList<>();

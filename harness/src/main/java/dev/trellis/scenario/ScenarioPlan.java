@@ -50,6 +50,10 @@ public final class ScenarioPlan {
     private final List<HistoryInvariant<List<ConnectionLog>>> echoRules;
     private final List<AddressBehaviour> addresses;
     private final List<String> ruleNames;
+    private final String classpath;
+
+    /** The name Trellis's command gives the class loader of {@code --classpath}. */
+    public static final String USER_CLASSES = "trellis-user-classes";
 
     private enum Kind { SERVER, NURSERY, HAPPY_EYEBALLS }
 
@@ -68,7 +72,7 @@ public final class ScenarioPlan {
     private ScenarioPlan(ScenarioReader.Loaded loaded, SimConfig config, Kind kind, Supplier<Handler> handler,
                          Network.OnHandlerFailure onFailure, List<Script> scripts, NetworkSetup setup,
                          List<HistoryInvariant<ChatHistory>> chatRules, List<HistoryInvariant<List<ConnectionLog>>> echoRules,
-                         List<AddressBehaviour> addresses, List<String> ruleNames) {
+                         List<AddressBehaviour> addresses, List<String> ruleNames, String classpath) {
         this.loaded = loaded;
         this.config = config;
         this.kind = kind;
@@ -80,6 +84,7 @@ public final class ScenarioPlan {
         this.echoRules = echoRules;
         this.addresses = addresses;
         this.ruleNames = ruleNames;
+        this.classpath = classpath;
     }
 
     /** Reads and plans {@code file}; handler classes are loaded from {@code loader}. */
@@ -107,6 +112,14 @@ public final class ScenarioPlan {
     /** What the scenario expects: {@code pass}, a rule or a failure kind. */
     public String expected() {
         return scenario().expected();
+    }
+
+    /**
+     * {@code --classpath PATH} as the command that read this scenario was given it, for commands
+     * that must find the same handler class again (the replay command), or "" when none was given.
+     */
+    public String classpathOption() {
+        return classpath == null ? "" : " --classpath " + classpath;
     }
 
     /** Every rule that judges an execution, by name, the structural ones first. */
@@ -252,8 +265,18 @@ public final class ScenarioPlan {
             Scenario.Connect c = s.network().connect();
             NetworkSetup setup = new NetworkSetup(c == null ? null : c.delay(), c != null && Boolean.TRUE.equals(c.refused()),
                     s.network().partition());
+            String classpath = null;
+            if (loader instanceof java.net.URLClassLoader u && USER_CLASSES.equals(u.getName()) && subject.handler() != null) {
+                classpath = java.util.Arrays.stream(u.getURLs()).map(url -> {
+                    try {
+                        return java.nio.file.Path.of(url.toURI()).toString();
+                    } catch (java.net.URISyntaxException bad) {
+                        return url.toString();
+                    }
+                }).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            }
             return new ScenarioPlan(loaded, config, kind, handler, onFailure, scripts, setup, List.copyOf(chat),
-                    List.copyOf(echo), addresses, List.copyOf(names));
+                    List.copyOf(echo), addresses, List.copyOf(names), classpath);
         }
 
         @SuppressWarnings("unchecked")
@@ -312,13 +335,14 @@ public final class ScenarioPlan {
                 c = Class.forName(name, false, loader);
             } catch (ClassNotFoundException | LinkageError e) {
                 throw error("handler", name, "no class '" + name + "' on the class path (give its fully qualified "
-                        + "name; `trellis explore --classpath DIR` adds your compiled classes)");
+                        + "name; --classpath DIR on trellis explore and trellis replay adds your compiled classes)");
             }
             if (!Handler.class.isAssignableFrom(c)) {
                 throw error("handler", name, "'" + name + "' is not a dev.trellis.runtime.Handler");
             }
-            if (Modifier.isAbstract(c.getModifiers())) {
-                throw error("handler", name, "'" + name + "' is abstract: name a concrete Handler class");
+            if (c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
+                throw error("handler", name, "'" + name + "' is " + (c.isInterface() ? "an interface" : "abstract")
+                        + ": name a concrete Handler class");
             }
             Constructor<?> ctor;
             try {
@@ -326,6 +350,14 @@ public final class ScenarioPlan {
             } catch (NoSuchMethodException e) {
                 throw error("handler", name, "'" + name + "' has no public no-argument constructor, which a scenario "
                         + "uses to make one handler per execution");
+            }
+            // One made now, outside any run: a constructor that cannot run is a mistake in the setup,
+            // not a failure of every seed.
+            try {
+                ctor.newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw error("handler", name, "'" + name + "()' threw " + cause);
             }
             return () -> {
                 try {

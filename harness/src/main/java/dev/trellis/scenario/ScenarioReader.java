@@ -65,9 +65,7 @@ public final class ScenarioReader {
 
     /** Reads scenario {@code text}; {@code file} only names it in messages (may be null). */
     public static Loaded parse(String text, Path file, String name) {
-        if (text.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"))) {
-            throw new ScenarioException(file, 0, 0, "is empty: a scenario needs at least a 'subject'");
-        }
+        YamlShape shape = YamlShape.check(text, file);
         Scenario s;
         try {
             s = YAML.readValue(text, Scenario.class);
@@ -81,9 +79,14 @@ public final class ScenarioReader {
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String where = path(e);
-            throw at(file, e.getLocation(), (where.isEmpty() ? "" : "in " + where + ": ") + cause.getMessage());
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            // A record's own check names the field first ("seeds must be at least 1"): point at it.
+            String field = message.split("[ ,:]", 2)[0].replace("'", "");
+            throw placed(file, shape, e, where, field, (where.isEmpty() ? "" : "in " + where + ": ") + message);
         } catch (InvalidFormatException e) {
-            throw at(file, e.getLocation(), "in " + path(e) + ": [" + e.getValue() + "] is not " + typeName(e.getTargetType()));
+            Object v = e.getValue();
+            String shown = v instanceof byte[] ? "binary data" : "[" + v + "]";
+            throw placed(file, shape, e, path(e), null, "in " + path(e) + ": " + shown + " is not " + typeName(e.getTargetType()));
         } catch (MismatchedInputException e) {
             String problem = e.getOriginalMessage();
             if (problem != null && (problem.startsWith("Cannot deserialize") || problem.startsWith("Cannot coerce"))) {
@@ -91,7 +94,7 @@ public final class ScenarioReader {
                 problem = "expected " + typeName(e.getTargetType()) + " here" + (v.find() ? ", found [" + v.group(1) + "]" : "");
             }
             String where = path(e);
-            throw at(file, e.getLocation(), (where.isEmpty() ? "" : "in " + where + ": ") + problem);
+            throw placed(file, shape, e, where, null, (where.isEmpty() ? "" : "in " + where + ": ") + problem);
         } catch (JsonMappingException e) {
             String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
             if (m.contains("\n in 'reader'")) {
@@ -125,6 +128,13 @@ public final class ScenarioReader {
         return dot > 0 ? s.substring(0, dot) : s;
     }
 
+    /** A mistake at the node {@code path} names (and its {@code field}, if it has one), else where Jackson stopped. */
+    private static ScenarioException placed(Path file, YamlShape shape, JsonMappingException e, String path, String field,
+                                            String problem) {
+        org.yaml.snakeyaml.error.Mark m = shape.locate(path, field);
+        return m != null ? YamlShape.at(file, m, problem) : at(file, e.getLocation(), problem);
+    }
+
     static ScenarioException at(Path file, JsonLocation loc, String problem) {
         return loc == null ? new ScenarioException(file, 0, 0, problem)
                 : new ScenarioException(file, loc.getLineNr(), loc.getColumnNr(), problem);
@@ -144,6 +154,7 @@ public final class ScenarioReader {
             case START_ARRAY -> "a list";
             case VALUE_TRUE, VALUE_FALSE -> "a boolean";
             case VALUE_NULL -> "null";
+            case VALUE_EMBEDDED_OBJECT -> "binary data";
             default -> "[" + t.asString() + "]";
         };
     }

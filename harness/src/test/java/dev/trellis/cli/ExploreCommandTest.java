@@ -128,6 +128,17 @@ class ExploreCommandTest {
         }
 
         @Test
+        void aReportsFolderThatCannotBeWrittenIsRefusedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+            Path file = dir.resolve("a-file");
+            Files.writeString(file, "x");
+            Path root = scenarios(dir, "chat/calm", CALM);
+            Run r = trellis("explore", root.toString(), "--reports", file.toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).startsWith("trellis: --reports: cannot make the folder " + file);
+            assertThat(r.out()).doesNotContain("chat/calm");
+        }
+
+        @Test
         void badArgumentsAreOneLineAndExitTwo(@TempDir Path dir) {
             assertThat(trellis("explore", dir.resolve("missing").toString()).err().strip())
                     .isEqualTo("trellis: no such file or folder: " + dir.resolve("missing"));
@@ -181,6 +192,57 @@ class ExploreCommandTest {
             Run r = trellis("replay", folder.toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("the replay DEPARTS from it").containsPattern("(?s)event \\d+.*recorded:.*replayed:");
+        }
+
+        @Test
+        void aDamagedTraceJsonIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+            Path root = scenarios(dir, "chat/bug", BUG);
+            Path reports = dir.resolve("reports");
+            trellis("explore", root.toString(), "--reports", reports.toString());
+            Path folder;
+            try (var s = Files.list(reports.resolve("chat/bug"))) {
+                folder = s.findFirst().orElseThrow();
+            }
+            String good = Files.readString(folder.resolve("trace.json"));
+            var json = new ObjectMapper();
+            var cases = new java.util.LinkedHashMap<String, String>();
+            var noText = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(good);
+            noText.remove("scenarioText");
+            cases.put(json.writeValueAsString(noText), "has no \"scenarioText\"");
+            cases.put("", "is empty");
+            cases.put(good.substring(0, good.length() / 2), "not JSON");
+            cases.put("[1, 2]", "is not a Trellis trace.json");
+            var badHash = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(good);
+            badHash.put("traceHash", "xyz");
+            cases.put(json.writeValueAsString(badHash), "is not 16 hex digits");
+            for (var c : cases.entrySet()) {
+                Path f = dir.resolve("damaged.json");
+                Files.writeString(f, c.getKey());
+                Run r = trellis("replay", f.toString());
+                assertThat(r.code()).as(c.getValue()).isEqualTo(2);
+                assertThat(r.err().strip()).as(c.getValue()).startsWith("trellis: " + f).contains(c.getValue())
+                        .doesNotContain("\n").doesNotContain("Exception");
+            }
+        }
+
+        @Test
+        void aHandlerScenariosReplayCommandCarriesItsClassPath(@TempDir Path dir) throws Exception {
+            String classes = Path.of("target", "test-classes").toAbsolutePath().toString();
+            Path root = scenarios(dir, "mine/lossy", """
+                    subject: {handler: %s, protocol: echo}
+                    explore: {seeds: 5}
+                    clients:
+                      - name: a
+                        script:
+                          - {line: hello}
+                          - {halfClose: true}
+                    expected: echo-bytes
+                    """.formatted(LossyEcho.class.getName()));
+            Run r = trellis("explore", root.toString(), "--reports", dir.resolve("reports").toString(), "--classpath", classes);
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("replay ./trellis replay ").contains(" --classpath " + classes);
+            Run again = trellis("replay", dir.resolve("reports/mine/lossy/seed-0").toString(), "--classpath", classes);
+            assertThat(again.out()).contains("the replay matches it");
         }
 
         @Test

@@ -117,6 +117,66 @@ class ScenarioReaderTest {
         }
     }
 
+    @Nested
+    class PlacesFoundFromTheNodeTree {
+        @Test
+        void aMisspelledStepKeyIsNamedAtItsPlace() {
+            assertThat(error("subject: {program: echo}\nclients:\n  - name: a\n    script:\n      - halfClos: true\n")
+                    .getMessage()).startsWith("scenarios/echo/typo.yaml:5:9: unknown key 'halfClos' in clients[0].script[0]; "
+                    + "did you mean halfClose?");
+        }
+
+        @Test
+        void aValueARecordRefusesIsPlacedAtTheValue() {
+            assertThat(error("subject: {program: echo}\nexplore:\n  seeds: 0\nclients: [{name: a}]\n").getMessage())
+                    .startsWith("scenarios/echo/typo.yaml:3:10: in explore: seeds must be at least 1");
+        }
+
+        @Test
+        void aFileThatIsNotAMappingSaysWhatItIs() {
+            assertThat(error("just a sentence\n").getMessage())
+                    .isEqualTo("scenarios/echo/typo.yaml:1:1: a scenario is a mapping of keys (subject:, explore:, clients:, "
+                            + "...), found a single value [just a sentence]");
+        }
+
+        @Test
+        void anchorsAndAliasesAreRefusedRatherThanHalfRead() {
+            assertThat(error("subject: {program: echo}\nclients:\n  - name: &x a\n  - name: *x\n").getMessage())
+                    .contains(":3:11: YAML anchors and aliases (&x, *x) are not read");
+        }
+
+        @Test
+        void aNegativeDurationIsRefusedInEveryForm() {
+            assertThat(error("subject: {program: echo}\nrunFor: PT-1S\nclients: [{name: a}]\n").getMessage())
+                    .contains(":2:9: ").contains("[PT-1S] is negative");
+        }
+
+        @Test
+        void binaryDataIsCalledThat() {
+            assertThat(error("subject: {program: echo}\nrunFor: !!binary aGVsbG8=\nclients: [{name: a}]\n").getMessage())
+                    .contains(":2:9: ").contains("found binary data");
+        }
+
+        @Test
+        void aHandlerWhoseConstructorThrowsIsASetupMistakeNotAFailureOfEverySeed() {
+            assertThat(error("subject: {handler: " + Throwing.class.getName() + "}\nclients: [{name: a}]\n").getMessage())
+                    .contains("Throwing()' threw java.lang.IllegalStateException: no config");
+            assertThat(error("subject: {handler: dev.trellis.runtime.Handler}\nclients: [{name: a}]\n").getMessage())
+                    .contains("is an interface");
+        }
+    }
+
+    /** A handler that cannot be made. */
+    public static final class Throwing implements dev.trellis.runtime.Handler {
+        public Throwing() {
+            throw new IllegalStateException("no config");
+        }
+
+        @Override
+        public void handle(dev.trellis.runtime.ByteStream stream) {
+        }
+    }
+
     @Test
     void durationsReadAsPeopleWriteThem() {
         assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));
