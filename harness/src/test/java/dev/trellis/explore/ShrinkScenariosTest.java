@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Shrinking judged on the seed chat's bugs, which it was not written for: each scenario's first
  * failure, shrunk, has no more preemptions than the fewest with which the same outcome shows,
  * which {@code dfs:2} finds (it tries schedules with fewer preemptions first), and the shrunk
- * execution replays. Where dfs does not find the bug within its budget (3,000 executions in CI;
+ * execution replays. Where dfs does not find the bug within its budget (1,000 executions in CI;
  * {@code -Dtrellis.dfsBudget=N} for more), only the replay is checked.
  */
 class ShrinkScenariosTest {
@@ -44,7 +44,7 @@ class ShrinkScenariosTest {
 
             String outcome = found.first().outcome();
             var body = plan.newExecution().body();
-            long budget = Long.getLong("trellis.dfsBudget", 3_000);   // the README's table: -Dtrellis.dfsBudget=100000
+            long budget = Long.getLong("trellis.dfsBudget", 1_000);   // the README's table: -Dtrellis.dfsBudget=100000
             Result dfs = Simulation.explore(body, found.first().seed(), budget,
                     plan.config().withStrategy("dfs:2"), r -> r.ok() || !Outcome.of(r).toString().equals(outcome)).last();
             int fewest = Outcome.of(dfs).toString().equals(outcome) ? ScheduleShrinker.preemptions(body, dfs) : Integer.MAX_VALUE;
