@@ -3,7 +3,9 @@ package dev.trellis.cli;
 import dev.trellis.explore.Explorer;
 import dev.trellis.explore.ProgressLine;
 import dev.trellis.explore.RunSummary;
+import dev.trellis.explore.IndexPage;
 import dev.trellis.explore.JunitXml;
+import dev.trellis.explore.SummaryJson;
 import dev.trellis.explore.ScenarioRunner;
 import dev.trellis.explore.Shard;
 import picocli.CommandLine.Command;
@@ -40,8 +42,8 @@ final class ExploreCommand implements Callable<Integer> {
             description = "Folders and jars holding your Handler classes, separated by '${sys:path.separator}'.")
     String classpath;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Threads running seeds at once (default: every core); the result is the "
-            + "same for any N.", defaultValue = "${sys:trellis.jobs:-0}")
+    @Option(names = "--jobs", paramLabel = "N", description = "Threads running seeds at once (default, or 0: every core); the result is "
+            + "the same for any N.", defaultValue = "${sys:trellis.jobs:-0}")
     int jobs;
 
     @Option(names = "--shard", paramLabel = "k/N", defaultValue = "${sys:trellis.shard}",
@@ -86,6 +88,18 @@ final class ExploreCommand implements Callable<Integer> {
             return Cli.bad("--reports: cannot make the folder " + reports + " (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")");
         }
+        if (junitXml != null) {
+            try {
+                Path parent = junitXml.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                if (Files.isDirectory(junitXml) || !Files.isWritable(parent)) {
+                    return Cli.bad("--junit-xml: cannot write " + junitXml);
+                }
+            } catch (IOException e) {
+                return Cli.bad("--junit-xml: cannot make the folder for " + junitXml + " (" + e.getClass().getSimpleName()
+                        + ": " + e.getMessage() + ")");
+            }
+        }
         if (jobs < 0) {
             return Cli.bad("--jobs must be at least 1, was [" + jobs + "]");
         }
@@ -122,10 +136,31 @@ final class ExploreCommand implements Callable<Integer> {
         System.out.println("exploring " + files.size() + (files.size() == 1 ? " scenario" : " scenarios")
                 + (slice == null ? "" : ", shard " + slice) + " on " + threads + (threads == 1 ? " thread" : " threads")
                 + ", reports in " + reports);
-        RunSummary run = Explorer.run(files, new Explorer.Settings(options, reports, loader, System.out,
+        Explorer.Live live = new Explorer.Live(files, new Explorer.Settings(options, reports, loader, System.out,
                 ProgressLine.forStderr(), slice));
+        String suite = "trellis explore" + (slice == null ? "" : " shard " + slice);
+        // Ctrl-C or a CI time-out's SIGTERM: leave what was found, marked unfinished, and say so.
+        Thread onStop = new Thread(() -> {
+            if (!live.finished()) {
+                RunSummary sofar = live.sofar();
+                try {
+                    SummaryJson.write(reports.resolve(Explorer.SUMMARY_JSON), sofar);
+                    IndexPage.write(reports.resolve(Explorer.INDEX_HTML), sofar);
+                    if (junitXml != null) {
+                        JunitXml.write(junitXml, sofar, suite);
+                    }
+                    System.err.println("\ntrellis: stopped after " + sofar.scenarios().size() + " of " + files.size()
+                            + " scenarios; what they found is in " + reports.resolve(Explorer.SUMMARY_JSON));
+                } catch (IOException e) {
+                    System.err.println("\ntrellis: stopped; could not write the summary: " + e.getMessage());
+                }
+            }
+        }, "trellis-stopped");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        RunSummary run = live.run();
+        Runtime.getRuntime().removeShutdownHook(onStop);
         if (junitXml != null) {
-            JunitXml.write(junitXml, run, "trellis explore" + (slice == null ? "" : " shard " + slice));
+            JunitXml.write(junitXml, run, suite);
             System.out.println("JUnit XML: " + junitXml);
         }
         return run.exitCode();

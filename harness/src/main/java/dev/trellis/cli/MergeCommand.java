@@ -35,14 +35,14 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<RunSummary> parts = new ArrayList<>();
+        List<Merger.Part> parts = new ArrayList<>();
         for (Path p : summaries) {
             Path file = Files.isDirectory(p) ? p.resolve(Explorer.SUMMARY_JSON) : p;
             if (!Files.isRegularFile(file)) {
                 return Cli.bad("no such summary: " + file);
             }
             try {
-                parts.add(SummaryJson.read(file));
+                parts.add(new Merger.Part(SummaryJson.read(file), file.toAbsolutePath().getParent()));
             } catch (IOException | RuntimeException e) {
                 return Cli.bad(file + " is not a Trellis summary.json: " + e.getMessage());
             }
@@ -58,7 +58,7 @@ final class MergeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return Cli.bad(e.getMessage());
         }
-        merged.warnings().forEach(w -> System.err.println("warning: " + w));
+        merged.warnings().forEach(w -> System.err.println("trellis: " + w));
         RunSummary run = merged.run();
         SummaryJson.write(reports.resolve(Explorer.SUMMARY_JSON), run);
         IndexPage.write(reports.resolve(Explorer.INDEX_HTML), run);
@@ -68,6 +68,9 @@ final class MergeCommand implements Callable<Integer> {
         System.out.print(Explorer.table(run));
         System.out.println("summary: " + reports.resolve(Explorer.SUMMARY_JSON) + ", " + reports.resolve(Explorer.INDEX_HTML)
                 + (junitXml == null ? "" : ", " + junitXml));
+        if (!run.complete()) {
+            System.err.println("trellis: the merged summary is incomplete (see above); it is written, marked so");
+        }
         return run.exitCode();
     }
 }

@@ -94,8 +94,39 @@ public final class Explorer {
 
     /** Explores every file and writes the reports, summary and index. */
     public static RunSummary run(List<Path> files, Settings s) throws IOException {
-        List<ScenarioSummary> done = new ArrayList<>();
-        List<RunSummary.BadFile> bad = new ArrayList<>();
+        return new Live(files, s).run();
+    }
+
+    /**
+     * A run going on: {@link #run} explores, and {@link #sofar} (from any thread, a shutdown hook's
+     * say) is what it has found until now, so a stopped run can still leave its summary.
+     */
+    public static final class Live {
+        private final List<Path> files;
+        private final Settings s;
+        private final List<ScenarioSummary> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<RunSummary.BadFile> bad = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final java.util.Map<String, List<Long>> ranges = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+        private volatile boolean finished;
+
+        public Live(List<Path> files, Settings s) {
+            this.files = files;
+            this.s = s;
+        }
+
+        public boolean finished() {
+            return finished;
+        }
+
+        /** What the run has found so far, marked unfinished unless it has ended. */
+        public RunSummary sofar() {
+            synchronized (done) {
+                return new RunSummary(List.copyOf(done), List.copyOf(bad), s.shard(), finished, files.size(),
+                        new java.util.LinkedHashMap<>(ranges));
+            }
+        }
+
+        public RunSummary run() throws IOException {
         for (Path f : files) {
             ScenarioPlan plan;
             try {
@@ -113,6 +144,7 @@ public final class Explorer {
                 if (s.shard().seeds(seeds) == 0) {
                     continue;   // fewer seeds than shards: this one has none of them
                 }
+                ranges.put(plan.name(), List.of(first, seeds));
                 options = options.withFirstSeed(s.shard().first(first, seeds)).withSeeds(s.shard().seeds(seeds));
             }
             clearOldReports(s.reports(), plan.name());
@@ -122,17 +154,19 @@ public final class Explorer {
             done.add(summary);
             // Written as it goes, marked unfinished, so a run stopped part way (Ctrl-C, a CI time-out)
             // still leaves what it found readable.
-            RunSummary sofar = new RunSummary(done, bad, s.shard(), false);
-            SummaryJson.write(s.reports().resolve(SUMMARY_JSON), sofar);
-            IndexPage.write(s.reports().resolve(INDEX_HTML), sofar);
+            RunSummary partial = sofar();
+            SummaryJson.write(s.reports().resolve(SUMMARY_JSON), partial);
+            IndexPage.write(s.reports().resolve(INDEX_HTML), partial);
         }
-        RunSummary run = new RunSummary(done, bad, s.shard());
+        finished = true;
+        RunSummary run = sofar();
         SummaryJson.write(s.reports().resolve(SUMMARY_JSON), run);
         IndexPage.write(s.reports().resolve(INDEX_HTML), run);
         s.out().println();
         s.out().print(table(run));
         s.out().println("summary: " + s.reports().resolve(SUMMARY_JSON) + ", " + s.reports().resolve(INDEX_HTML));
         return run;
+        }
     }
 
     /** Writes report folders under {@code reports}. */
@@ -141,7 +175,11 @@ public final class Explorer {
             @Override
             public String write(ExecutionReport r) {
                 try {
-                    return ReportWriter.write(ReportWriter.folder(reports, r), r).toString();
+                    Path folder = ReportWriter.folder(reports, r);
+                    String cmd = r.replayCommand();
+                    int cp = cmd == null ? -1 : cmd.indexOf(" --classpath ");
+                    ExecutionReport here = r.withReplayCommand("./trellis replay " + folder + (cp < 0 ? "" : cmd.substring(cp)));
+                    return ReportWriter.write(folder, here).toString();
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write the report of " + r.scenario() + " seed " + r.seed(), e);
                 }
@@ -227,6 +265,10 @@ public final class Explorer {
         }
         long met = run.scenarios().stream().filter(run::met).count();
         sb.append(met).append(" of ").append(run.scenarios().size()).append(" scenarios met their expectation");
+        if (!run.complete()) {
+            sb.append(" (the run stopped after ").append(run.scenarios().size() + run.badFiles().size()).append(" of ")
+                    .append(run.planned()).append(" files)");
+        }
         if (!run.badFiles().isEmpty()) {
             sb.append("; ").append(run.badFiles().size()).append(run.badFiles().size() == 1 ? " file was" : " files were")
                     .append(" bad");

@@ -39,8 +39,9 @@ public final class IndexPage {
                 .append(" scenarios got what they expect").append(run.unmet() == 0 ? "." : "; <span class=\"unmet\">"
                         + run.unmet() + " did not</span>.").append("</p>\n");
         if (!run.complete()) {
-            sb.append("<div class=\"bad\">This run was stopped before it ended: the rows below are the scenarios it "
-                    + "finished.</div>\n");
+            sb.append("<div class=\"bad\">This run did not get to its end: the rows below are the ")
+                    .append(run.scenarios().size()).append(" of ").append(run.planned())
+                    .append(" scenarios it finished.</div>\n");
         }
         for (RunSummary.BadFile b : run.badFiles()) {
             sb.append("<div class=\"bad\">bad file: <code>").append(esc(b.message())).append("</code></div>\n");

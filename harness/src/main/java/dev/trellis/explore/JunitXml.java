@@ -87,7 +87,7 @@ public final class JunitXml {
         if (s.first() != null) {
             sb.append("rule/outcome  ").append(s.first().outcome()).append('\n');
             sb.append("seed          ").append(s.first().seed()).append('\n');
-            sb.append("schedule      ").append(s.first().schedule()).append('\n');
+            sb.append("found with    ").append(s.first().schedule()).append(" (the report holds it shrunk)\n");
             if (s.first().report() != null) {
                 sb.append("report        ").append(s.first().report()).append(" (report.md, timeline.html)\n");
                 sb.append("replay        ").append(s.first().replay()).append('\n');

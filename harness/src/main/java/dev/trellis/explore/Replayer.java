@@ -47,10 +47,15 @@ public final class Replayer {
         RecordedExecution rec = read(file);
         Path scenarioFile = rec.scenarioFile() == null ? null : Path.of(rec.scenarioFile());
         // A mistake in the recorded text is the recording's, not the file's on disk: name where it is.
-        ScenarioPlan plan = ScenarioPlan.of(ScenarioReader.parse(rec.scenarioText(),
-                Path.of(file + " (its scenarioText)"), rec.scenario()), loader);
+        ScenarioPlan plan;
+        try {
+            plan = ScenarioPlan.of(ScenarioReader.parse(rec.scenarioText(), scenarioFile, rec.scenario()), loader);
+        } catch (ScenarioException e) {
+            throw new ScenarioException(Path.of(file + " (its scenarioText)"), e.line(), e.column(), e.problem());
+        }
         String warning = null;
-        if (scenarioFile != null && Files.isRegularFile(scenarioFile)
+        boolean shrunkScenario = rec.scenarioText().contains("\n# shrunk from ");
+        if (!shrunkScenario && scenarioFile != null && Files.isRegularFile(scenarioFile)
                 && !Files.readString(scenarioFile).equals(rec.scenarioText())) {
             warning = scenarioFile + " has changed since this execution was recorded; replaying the recorded text";
         }

@@ -3,6 +3,10 @@ package dev.trellis.explore;
 import dev.trellis.report.ExecutionReport;
 import dev.trellis.report.Shrinking;
 import dev.trellis.scenario.Outcome;
+import dev.trellis.scenario.ScenarioException;
+import dev.trellis.scenario.ScenarioReader;
+import dev.trellis.scenario.ScenarioVariants;
+import dev.trellis.scenario.ScenarioWriter;
 import dev.trellis.scenario.ScenarioPlan;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.ScheduleShrinker;
@@ -28,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class ScenarioRunner {
     /** Seeds the PCT calibration runs (with {@code random}), from the scenario's first seed. */
-    public static final int CALIBRATION_SEEDS = 4;
+    public static final int CALIBRATION_SEEDS = 8;
 
     private ScenarioRunner() {}
 
@@ -167,11 +171,84 @@ public final class ScenarioRunner {
             return found.report();
         }
         String outcome = found.outcome().toString();
-        ScheduleShrinker.Shrunk k = ScheduleShrinker.shrink(plan.newExecution().body(), found.result(),
-                r -> Outcome.of(r).toString().equals(outcome), options.shrinkTime(), options.shrinkRuns());
-        Replayed small = k.result() == found.result() ? found : runOne(plan, k.result().schedule());
+        java.util.function.Predicate<Result> same = r -> Outcome.of(r).toString().equals(outcome);
+        int[] left = {options.shrinkRuns()};
+        long deadline = System.nanoTime() + options.shrinkTime().toNanos();
+        ScheduleShrinker.Shrunk k = ScheduleShrinker.shrink(plan.newExecution().body(), found.result(), same,
+                options.shrinkTime(), left[0]);
+        left[0] -= k.runs();
+        int runs = k.runs();
+        String stopped = k.stoppedEarly();
+
+        // Then the scenario: a client, a step or a fault fewer, while some seed near the found one
+        // still fails the same way; each smaller scenario's failure is shrunk again.
+        ScenarioPlan current = plan;
+        Result best = k.result();
+        List<String> changes = new ArrayList<>();
+        boolean smaller = current.servesClients();
+        while (smaller && stopped == null) {
+            smaller = false;
+            for (ScenarioVariants.Variant v : ScenarioVariants.of(current.scenario())) {
+                if (left[0] <= 0 || System.nanoTime() > deadline) {
+                    stopped = left[0] <= 0 ? "stopped after " + options.shrinkRuns() + " runs" : "stopped at its time budget";
+                    break;
+                }
+                ScenarioPlan candidate;
+                try {
+                    String text = ScenarioWriter.write(v.scenario(), "shrunk from " + plan.loaded().file() + " by trellis: "
+                            + String.join("; ", concat(changes, v.change())));
+                    candidate = ScenarioPlan.of(ScenarioReader.parse(text, plan.loaded().file(), plan.name()), plan.loader());
+                } catch (ScenarioException e) {
+                    continue;   // not a scenario any more (a client an expect step needs, say)
+                }
+                Result hit = firstFailing(candidate, found.result(), same, left);
+                if (hit != null) {
+                    ScheduleShrinker.Shrunk again = ScheduleShrinker.shrink(candidate.newExecution().body(), hit, same,
+                            options.shrinkTime(), Math.max(1, left[0]));
+                    left[0] -= again.runs();
+                    runs += again.runs();
+                    current = candidate;
+                    best = again.result();
+                    changes.add(v.change());
+                    smaller = true;
+                    break;
+                }
+            }
+        }
+        runs = options.shrinkRuns() - left[0];
+        Replayed small = current == plan && best == found.result() ? found : runOne(current, best.schedule());
+        int[] before = ScenarioVariants.size(plan.scenario());
+        int[] after = ScenarioVariants.size(current.scenario());
         return small.report().withShrinking(new Shrinking(found.result().schedule().text(), found.result().traceHashHex(),
-                k.preemptionsBefore(), k.preemptionsAfter(), k.stepsBefore(), k.stepsAfter(), k.runs(), k.stoppedEarly()));
+                k.preemptionsBefore(), ScheduleShrinker.preemptions(current.newExecution().body(), small.result()),
+                found.result().steps(), small.result().steps(), runs, stopped, before[0], after[0], before[1], after[1],
+                changes));
+    }
+
+    /** Seeds a smaller scenario is tried on, from the found seed on, with the found strategy. */
+    static final int VARIANT_SEEDS = 16;
+
+    /** The first execution of {@code candidate}, from the found seed on, that fails the same way; or null. */
+    private static Result firstFailing(ScenarioPlan candidate, Result found, java.util.function.Predicate<Result> same,
+                                       int[] left) {
+        String strategy = found.strategy();
+        long n = Math.min(VARIANT_SEEDS, left[0]);
+        Result[] hit = {null};
+        Simulation.explore(candidate.newExecution().body(), found.seed(), n, candidate.config().withStrategy(strategy), r -> {
+            left[0]--;
+            if (same.test(r)) {
+                hit[0] = r;
+                return false;
+            }
+            return true;
+        });
+        return hit[0];
+    }
+
+    private static List<String> concat(List<String> a, String b) {
+        List<String> out = new ArrayList<>(a);
+        out.add(b);
+        return out;
     }
 
     /** The blocks of one run, the threads that take them, and what they found. */
@@ -311,9 +388,9 @@ public final class ScenarioRunner {
      * The strategy every seed runs with: {@code spec} itself, except an adaptive {@code pct} or
      * {@code pct:D}, which learns K (the choices its change points are drawn over) from the
      * executions before and so would make a seed's schedule depend on the seeds run before it. It
-     * becomes {@code pct:D:K}, K being the most choices (steps with two or more tasks ready) any of
-     * the first {@value #CALIBRATION_SEEDS} seeds offers under {@code random}: the same K for every
-     * slice of the seeds, on every machine.
+     * becomes {@code pct:D:K}, K being half again the most choices (steps with two or more tasks
+     * ready) any of the first {@value #CALIBRATION_SEEDS} seeds offers under {@code random}: the same
+     * K for every slice of the seeds, on every machine.
      */
     public static String resolveStrategy(ScenarioPlan plan, String spec) {
         String s = spec.strip();
@@ -327,7 +404,9 @@ public final class ScenarioRunner {
                     most[0] = Math.max(most[0], choices(r.trace()));
                     return true;
                 });
-        return "pct:" + depth + ":" + most[0];
+        // Half again over the most seen: PCT's bound holds for executions whose choices K covers,
+        // and seeds past the calibration's may offer more.
+        return "pct:" + depth + ":" + (most[0] + (most[0] + 1) / 2);
     }
 
     /** Runs one seed of {@code plan} with {@code strategy} (already resolved), for replay. */

@@ -118,7 +118,9 @@ public record ScenarioSummary(String scenario, String file, String expected, Str
 
     /** PCT's bound for these executions, in words, or null for other strategies. */
     public String pctSummary() {
-        return pct == null ? null : pct.confidence().summary();
+        // PCT's own advice is for a pct:D that learns K; here K was calibrated once, so name the K to give.
+        return pct == null ? null : pct.confidence().summary().replaceAll("run more \\(pct:\\d+ learns n\\), or give K",
+                "explore with --strategy pct:" + pct.depth() + ":K, K");
     }
 
     /** Executions per wall second. */

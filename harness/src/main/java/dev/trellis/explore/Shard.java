@@ -41,11 +41,17 @@ public record Shard(int index, int count) {
                 throw new IllegalArgumentException("--shard auto/" + n + " reads " + K8S_INDEX
                         + " (set in each pod of a Kubernetes Indexed Job), which is not set");
             }
+            int i;
             try {
-                return new Shard(Integer.parseInt(index.strip()) + 1, n);
+                i = Integer.parseInt(index.strip());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(K8S_INDEX + " is not a number: [" + index + "]");
             }
+            if (i < 0 || i >= n) {
+                throw new IllegalArgumentException(K8S_INDEX + " is " + i + ", but --shard auto/" + n + " takes 0 to "
+                        + (n - 1) + " (k/N with k from 1 to N)");
+            }
+            return new Shard(i + 1, n);
         }
         try {
             return new Shard(Integer.parseInt(k), n);

@@ -47,6 +47,7 @@ public final class SummaryJson {
         root.put("version", VERSION);
         root.put("met", run.exitCode() == 0);
         root.put("complete", run.complete());
+        root.put("planned", run.planned());
         if (run.shard() != null) {
             root.put("shard", run.shard().toString());
         }
@@ -63,6 +64,10 @@ public final class SummaryJson {
             o.put("seeds", s.seedsAsked());
             o.put("executions", s.executions());
             o.put("keepGoing", s.keepGoing());
+            List<Long> range = run.ranges().get(s.scenario());
+            if (range != null) {
+                o.putObject("sliceOf").put("firstSeed", range.get(0)).put("seeds", range.get(1));
+            }
             o.put("stoppedEarly", s.stoppedEarly());
             o.put("steps", s.steps());
             o.put("distinctSchedules", s.traceHashes().size());
@@ -111,7 +116,12 @@ public final class SummaryJson {
             throw new IOException(file + " is not a " + FORMAT + " version " + VERSION + " file");
         }
         List<ScenarioSummary> out = new ArrayList<>();
+        java.util.Map<String, List<Long>> ranges = new java.util.LinkedHashMap<>();
         for (JsonNode o : root.path("scenarios")) {
+            if (o.has("sliceOf")) {
+                ranges.put(o.path("scenario").asText(), List.of(o.path("sliceOf").path("firstSeed").asLong(),
+                        o.path("sliceOf").path("seeds").asLong()));
+            }
             TreeSet<Long> hashes = new TreeSet<>();
             o.path("traceHashes").forEach(h -> hashes.add(Long.parseUnsignedLong(h.asText(), 16)));
             List<Long> seeds = new ArrayList<>();
@@ -136,7 +146,7 @@ public final class SummaryJson {
         root.path("badFiles").forEach(b -> bad.add(new RunSummary.BadFile(b.path("file").asText(), b.path("message").asText())));
         String shard = text(root.path("shard"));
         return new RunSummary(out, bad, shard == null ? null : Shard.parse(shard, k -> null),
-                root.path("complete").asBoolean(true));
+                root.path("complete").asBoolean(true), root.path("planned").asInt(out.size() + bad.size()), ranges);
     }
 
     private static String text(JsonNode n) {

@@ -41,6 +41,16 @@ public record ExecutionReport(String scenario, String scenarioFile, String scena
         clients = List.copyOf(clients);
     }
 
+    /**
+     * The same report, replayed by {@code command}: where its folder went is known only when it is
+     * written, so the writer points the replay command (here and in the message) at that folder.
+     */
+    public ExecutionReport withReplayCommand(String command) {
+        String m = message == null || replayCommand == null ? message : message.replace(replayCommand, command);
+        return new ExecutionReport(scenario, scenarioFile, scenarioText, schedule, seed, expected, outcome, headline, m,
+                violationEvent, trace, clients, command, shrinking);
+    }
+
     /** The same report, saying how it was shrunk. */
     public ExecutionReport withShrinking(Shrinking s) {
         return new ExecutionReport(scenario, scenarioFile, scenarioText, schedule, seed, expected, outcome, headline, message,

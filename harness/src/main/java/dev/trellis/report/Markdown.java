@@ -38,7 +38,14 @@ final class Markdown {
                     .append(code(k.originalTraceHash())).append("`).\n\n");
             md.append("| | found | shrunk |\n|---|---|---|\n");
             md.append("| preemptions | ").append(k.preemptionsBefore()).append(" | ").append(k.preemptionsAfter()).append(" |\n");
-            md.append("| steps | ").append(k.stepsBefore()).append(" | ").append(k.stepsAfter()).append(" |\n\n");
+            md.append("| steps | ").append(k.stepsBefore()).append(" | ").append(k.stepsAfter()).append(" |\n");
+            md.append("| clients | ").append(k.clientsBefore()).append(" | ").append(k.clientsAfter()).append(" |\n");
+            md.append("| script steps | ").append(k.scriptStepsBefore()).append(" | ").append(k.scriptStepsAfter()).append(" |\n\n");
+            if (!k.scenarioChanges().isEmpty()) {
+                md.append("Taken out of the scenario (the smaller one is `scenario.yaml` beside this report, and in `trace.json`):\n\n");
+                k.scenarioChanges().forEach(c -> md.append("- ").append(inline(c)).append('\n'));
+                md.append('\n');
+            }
             md.append(k.runs()).append(" executions were run to shrink it")
                     .append(k.stoppedEarly() == null ? "; no departure from the default continuation can be dropped or "
                             + "traded for a free switch without losing the failure.\n\n" : "; " + inline(k.stoppedEarly())

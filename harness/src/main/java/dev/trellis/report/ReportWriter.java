@@ -23,6 +23,8 @@ public final class ReportWriter {
     public static final String REPORT_MD = "report.md";
     public static final String TRACE_JSON = "trace.json";
     public static final String TIMELINE_HTML = "timeline.html";
+    /** The shrunk scenario, when shrinking took something out of it. */
+    public static final String SCENARIO_YAML = "scenario.yaml";
 
     private ReportWriter() {}
 
@@ -43,6 +45,9 @@ public final class ReportWriter {
         Files.writeString(dir.resolve(REPORT_MD), markdown(r), StandardCharsets.UTF_8);
         TraceJson.write(dir.resolve(TRACE_JSON), r);
         Files.writeString(dir.resolve(TIMELINE_HTML), Timeline.render(r), StandardCharsets.UTF_8);
+        if (r.shrinking() != null && !r.shrinking().scenarioChanges().isEmpty()) {
+            Files.writeString(dir.resolve(SCENARIO_YAML), r.scenarioText(), StandardCharsets.UTF_8);
+        }
         return dir;
     }
 

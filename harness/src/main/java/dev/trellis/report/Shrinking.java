@@ -13,12 +13,25 @@ package dev.trellis.report;
  * @param stepsAfter        of the shrunk execution
  * @param runs              executions the shrinking ran
  * @param stoppedEarly      why it stopped before it could shrink no further, or null
+ * @param clientsBefore     scripted clients of the scenario as written
+ * @param clientsAfter      of the shrunk scenario
+ * @param scriptStepsBefore script steps (logins included) of the scenario as written
+ * @param scriptStepsAfter  of the shrunk scenario
+ * @param scenarioChanges   what was taken out of the scenario, in order; empty when nothing could be
  */
 public record Shrinking(String originalSchedule, String originalTraceHash, int preemptionsBefore, int preemptionsAfter,
-                        long stepsBefore, long stepsAfter, int runs, String stoppedEarly) {
-    /** One line for people: "preemptions 11 → 2, steps 24 → 24 (46 runs)". */
+                        long stepsBefore, long stepsAfter, int runs, String stoppedEarly, int clientsBefore,
+                        int clientsAfter, int scriptStepsBefore, int scriptStepsAfter, java.util.List<String> scenarioChanges) {
+    public Shrinking {
+        scenarioChanges = java.util.List.copyOf(scenarioChanges);
+    }
+
+    /** One line for people: "preemptions 11 → 2, steps 24 → 24, clients 4 → 3 (46 runs)". */
     public String summary() {
         return "preemptions " + preemptionsBefore + " → " + preemptionsAfter + ", steps " + stepsBefore + " → " + stepsAfter
+                + (clientsBefore == clientsAfter && scriptStepsBefore == scriptStepsAfter ? ""
+                : ", clients " + clientsBefore + " → " + clientsAfter + ", script steps " + scriptStepsBefore + " → "
+                        + scriptStepsAfter)
                 + " (" + runs + " runs" + (stoppedEarly == null ? "" : "; " + stoppedEarly) + ")";
     }
 }

@@ -77,6 +77,12 @@ public final class TraceJson {
             k.put("stepsAfter", r.shrinking().stepsAfter());
             k.put("runs", r.shrinking().runs());
             k.put("stoppedEarly", r.shrinking().stoppedEarly());
+            k.put("clientsBefore", r.shrinking().clientsBefore());
+            k.put("clientsAfter", r.shrinking().clientsAfter());
+            k.put("scriptStepsBefore", r.shrinking().scriptStepsBefore());
+            k.put("scriptStepsAfter", r.shrinking().scriptStepsAfter());
+            var changes = k.putArray("scenarioChanges");
+            r.shrinking().scenarioChanges().forEach(changes::add);
         }
         ArrayNode events = root.putArray("events");
         for (int i = 0; i < t.size(); i++) {

@@ -51,6 +51,7 @@ public final class ScenarioPlan {
     private final List<AddressBehaviour> addresses;
     private final List<String> ruleNames;
     private final String classpath;
+    private ClassLoader loader;
 
     /** The name Trellis's command gives the class loader of {@code --classpath}. */
     public static final String USER_CLASSES = "trellis-user-classes";
@@ -89,7 +90,19 @@ public final class ScenarioPlan {
 
     /** Reads and plans {@code file}; handler classes are loaded from {@code loader}. */
     public static ScenarioPlan of(ScenarioReader.Loaded loaded, ClassLoader loader) {
-        return new Planner(loaded, loader).plan();
+        ScenarioPlan p = new Planner(loaded, loader).plan();
+        p.loader = loader;
+        return p;
+    }
+
+    /** Where its handler class came from: what a variant of this scenario is planned with. */
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    /** Whether it is a server with scripted clients (what scenario shrinking can make smaller). */
+    public boolean servesClients() {
+        return kind == Kind.SERVER;
     }
 
     public String name() {
@@ -300,14 +313,14 @@ public final class ScenarioPlan {
                         throw error("program", "happy-eyeballs", "program happy-eyeballs needs a 'happyEyeballs' section "
                                 + "with its addresses");
                     }
-                    if (!s.clients().isEmpty() || s.runFor() != null || s.network() != Scenario.NetworkSpec.DEFAULT) {
+                    if (!s.clients().isEmpty() || s.runFor() != null || !s.network().equals(Scenario.NetworkSpec.DEFAULT)) {
                         throw error("program", "happy-eyeballs", "happy-eyeballs takes a 'happyEyeballs' section, not "
                                 + "clients, network or runFor");
                     }
                 }
                 case NURSERY -> {
                     if (!s.clients().isEmpty() || s.happyEyeballs() != null || s.runFor() != null
-                            || s.network() != Scenario.NetworkSpec.DEFAULT) {
+                            || !s.network().equals(Scenario.NetworkSpec.DEFAULT)) {
                         throw error("program", "nursery", "the nursery demo serves nothing: no clients, network, runFor or "
                                 + "happyEyeballs");
                     }

@@ -29,7 +29,8 @@ class ShardTest {
         assertThat(Shard.parse("auto/4", Map.of(Shard.K8S_INDEX, "3")::get)).isEqualTo(new Shard(4, 4));
         assertThatThrownBy(() -> Shard.parse("auto/4", Map.<String, String>of()::get))
                 .hasMessageContaining("JOB_COMPLETION_INDEX").hasMessageContaining("not set");
-        assertThatThrownBy(() -> Shard.parse("auto/4", Map.of(Shard.K8S_INDEX, "4")::get)).hasMessageContaining("[5/4]");
+        assertThatThrownBy(() -> Shard.parse("auto/4", Map.of(Shard.K8S_INDEX, "4")::get))
+                .hasMessageContaining("JOB_COMPLETION_INDEX is 4, but --shard auto/4 takes 0 to 3");
     }
 
     @Test

@@ -39,7 +39,9 @@ class ShrinkScenariosTest {
             ExecutionReport shrunk = ScenarioRunner.shrunk(plan, dev.trellis.sim.Schedule.parse(found.first().schedule()),
                     ScenarioRunner.Options.defaults());
             assertThat(shrunk.outcome()).isEqualTo(plan.expected());
-            var replayed = ScenarioRunner.runOne(plan, dev.trellis.sim.Schedule.parse(shrunk.schedule()));
+            ScenarioPlan small = ScenarioPlan.of(dev.trellis.scenario.ScenarioReader.parse(shrunk.scenarioText(), f, plan.name()),
+                    getClass().getClassLoader());
+            var replayed = ScenarioRunner.runOne(small, dev.trellis.sim.Schedule.parse(shrunk.schedule()));
             assertThat(replayed.result().traceHashHex()).as("the shrunk execution replays").isEqualTo(shrunk.trace().hashHex());
 
             String outcome = found.first().outcome();
@@ -61,9 +63,11 @@ class ShrinkScenariosTest {
                     proof = String.format(" (dfs:%d ran all %,d schedules with fewer, none failed so)", after - 1, below.executions());
                 }
             }
-            System.out.printf("| `%s` | %s | %d | %d → %d | %d → %d | %d | %s |%n", plan.name(), outcome, found.first().seed(),
-                    shrunk.shrinking().preemptionsBefore(), shrunk.shrinking().preemptionsAfter(),
-                    shrunk.shrinking().stepsBefore(), shrunk.shrinking().stepsAfter(), shrunk.shrinking().runs(),
+            System.out.printf("| `%s` | %s | %d | %d → %d | %d → %d | %d → %d | %d → %d | %d | %s |%n", plan.name(), outcome,
+                    found.first().seed(), shrunk.shrinking().preemptionsBefore(), shrunk.shrinking().preemptionsAfter(),
+                    shrunk.shrinking().stepsBefore(), shrunk.shrinking().stepsAfter(), shrunk.shrinking().clientsBefore(),
+                    shrunk.shrinking().clientsAfter(), shrunk.shrinking().scriptStepsBefore(),
+                    shrunk.shrinking().scriptStepsAfter(), shrunk.shrinking().runs(),
                     fewest == Integer.MAX_VALUE ? String.format("not within %,d", budget) : fewest + proof);
             assertThat(shrunk.shrinking().preemptionsAfter()).as("%s: %s", plan.name(), shrunk.shrinking().summary())
                     .isLessThanOrEqualTo(fewest);
