@@ -255,6 +255,29 @@ class ExploreCommandTest {
     }
 
     @Test
+    void aRunStoppedPartWayLeavesItsSummaryMarkedUnfinished(@TempDir Path dir) throws Exception {
+        Path root = scenarios(dir, "chat/calm", CALM, "chat/endless", CALM);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "explore", root.toString(), "--reports", dir.resolve("r").toString(),
+                "--junit-xml", dir.resolve("r/junit.xml").toString(), "--seeds", "100000000", "--keep-going"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        // Stop it once it is exploring (its first progress lines), as Ctrl-C or a CI time-out would.
+        for (int i = 0; i < 600 && !Files.readString(dir.resolve("out.txt")).contains("exploring 2 scenarios"); i++) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        p.destroy();   // SIGTERM: the JVM's shutdown hooks run, as on SIGINT
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("r/summary.json").toFile());
+        assertThat(summary.get("complete").asBoolean()).isFalse();
+        assertThat(summary.get("planned").asInt()).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("r/index.html"))).contains("did not get to its end");
+        assertThat(dir.resolve("r/junit.xml")).exists();
+        assertThat(Files.readString(dir.resolve("out.txt"))).contains("trellis: stopped after 0 of 2 scenarios");
+    }
+
+    @Test
     void twoJvmsExploringTheSameScenarioAgreeOnItsDigest(@TempDir Path dir) throws Exception {
         Path root = scenarios(dir, "chat/calm", CALM);
         Run here = trellis("explore", root.toString(), "--reports", dir.resolve("here").toString(), "--seeds", "30");

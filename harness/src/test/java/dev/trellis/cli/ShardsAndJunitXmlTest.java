@@ -80,10 +80,44 @@ class ShardsAndJunitXmlTest {
         assertThat(m.code()).as(m.out()).isEqualTo(1);
         assertThat(m.out()).contains("NOT MET");
         ExploreCommandTest.Run missing = trellis("merge", dir.resolve("s1").toString(), "--reports", dir.resolve("m2").toString());
+        assertThat(missing.code()).as("a merge without every shard is not a result").isEqualTo(2);
         assertThat(missing.err()).contains("only 1 of 2 shards were given; the seeds of shard [2] are not in this summary");
+        assertThat(JSON.readTree(dir.resolve("m2/summary.json").toFile()).get("complete").asBoolean()).isFalse();
         assertThat(trellis("merge", dir.resolve("s1").toString(), dir.resolve("s1").toString()).err())
                 .contains("shard 1/2 is given twice");
         assertThat(trellis("explore", root.toString(), "--shard", "3/2").err()).contains("k/N");
+    }
+
+    @Test
+    void twelveShardsMergeInTheOrderAShellGlobGivesThem(@TempDir Path dir) throws Exception {
+        Path root = scenarios(dir, "chat/calm", CALM.replace("seeds: 20", "seeds: 30"));
+        List<String> merge = new ArrayList<>(List.of("merge"));
+        for (int k = 1; k <= 12; k++) {
+            assertThat(trellis(args(root, dir.resolve("shard-" + k), "--shard", k + "/12")).code()).isZero();
+        }
+        for (String k : new String[] {"1", "10", "11", "12", "2", "3", "4", "5", "6", "7", "8", "9"}) {
+            merge.add(dir.resolve("shard-" + k).resolve("summary.json").toString());
+        }
+        merge.addAll(List.of("--reports", dir.resolve("merged").toString()));
+        ExploreCommandTest.Run m = trellis(merge.toArray(String[]::new));
+        assertThat(m.code()).as(m.out() + m.err()).isZero();
+        assertThat(trellis(args(root, dir.resolve("whole"))).code()).isZero();
+        JsonNode a = JSON.readTree(dir.resolve("merged/summary.json").toFile()).get("scenarios").get(0);
+        JsonNode b = JSON.readTree(dir.resolve("whole/summary.json").toFile()).get("scenarios").get(0);
+        for (String key : DECIDED) {
+            assertThat(a.get(key)).as(key).isEqualTo(b.get(key));
+        }
+    }
+
+    @Test
+    void shardsOfDifferentSeedsDoNotMerge(@TempDir Path dir) throws Exception {
+        Path root = scenarios(dir, "chat/calm", CALM);
+        trellis(args(root, dir.resolve("a"), "--shard", "1/2", "--seeds", "10"));
+        trellis(args(root, dir.resolve("b"), "--shard", "2/2", "--seeds", "20"));
+        ExploreCommandTest.Run m = trellis("merge", dir.resolve("a").toString(), dir.resolve("b").toString(),
+                "--reports", dir.resolve("m").toString());
+        assertThat(m.code()).isEqualTo(2);
+        assertThat(m.err()).contains("the shards ran different seeds");
     }
 
     @Test
