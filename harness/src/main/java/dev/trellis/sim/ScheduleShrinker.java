@@ -153,11 +153,13 @@ public final class ScheduleShrinker {
         Budget limits = new Budget(deadline, budget, maxRuns, runs);
         while (limits.stopped() == null) {
             Observed dropped = dropDepartures(body, failing, original.draws(), best, sameFailure, limits);
-            Observed postponed = tradePreemptions(body, failing, original.draws(), dropped, sameFailure, limits);
-            if (postponed == best) {
-                break;   // neither drops nor postpones anything: a local minimum
+            Observed traded = tradePreemptions(body, failing, original.draws(), dropped, sameFailure, limits);
+            Observed alone = traded.preemptions() > 1 ? keepOne(body, failing, original.draws(), traded, sameFailure, limits)
+                    : traded;
+            if (alone == best) {
+                break;   // nothing drops, trades or stands alone: a local minimum
             }
-            best = postponed;
+            best = alone;
         }
         String stopped = limits.stopped();
         return new Shrunk(best.result(), before, best.preemptions(), failing.steps(), best.result().steps(), runs[0], stopped);
@@ -276,6 +278,24 @@ public final class ScheduleShrinker {
                 if (traded) {
                     break;
                 }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Tries each departure on its own, every other dropped at once: dropping them one at a time can
+     * stop where each alone is needed by the others, while one of them alone fails the same way.
+     */
+    private static Observed keepOne(Body body, Result failing, long[] draws, Observed best, Predicate<Result> sameFailure,
+                                    Budget limits) {
+        for (Map.Entry<Long, Integer> d : best.departures().entrySet()) {
+            if (limits.stopped() != null) {
+                break;
+            }
+            Observed o = guided(body, failing, draws, Map.of(d.getKey(), d.getValue()), limits.runs);
+            if (sameFailure.test(o.result()) && better(o, best)) {
+                return o;
             }
         }
         return best;
