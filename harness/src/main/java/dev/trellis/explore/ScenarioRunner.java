@@ -219,7 +219,8 @@ public final class ScenarioRunner {
         Replayed small = current == plan && best == found.result() ? found : runOne(current, best.schedule());
         int[] before = ScenarioVariants.size(plan.scenario());
         int[] after = ScenarioVariants.size(current.scenario());
-        return small.report().withShrinking(new Shrinking(found.result().schedule().text(), found.result().traceHashHex(),
+        return small.report().withShrinking(new Shrinking(found.result().seed(), found.result().schedule().text(),
+                found.result().traceHashHex(),
                 k.preemptionsBefore(), ScheduleShrinker.preemptions(current.newExecution().body(), small.result()),
                 found.result().steps(), small.result().steps(), runs, stopped, before[0], after[0], before[1], after[1],
                 changes));

@@ -34,7 +34,7 @@ final class Markdown {
             Shrinking k = r.shrinking();
             md.append("## Shrunk\n\n");
             md.append("This is the smallest execution found that fails the same way, shrunk from the one the exploration "
-                    + "found (seed ").append(r.seed()).append(", `").append(code(k.originalSchedule())).append("`, trace `")
+                    + "found (seed ").append(k.originalSeed()).append(", `").append(code(k.originalSchedule())).append("`, trace `")
                     .append(code(k.originalTraceHash())).append("`).\n\n");
             md.append("| | found | shrunk |\n|---|---|---|\n");
             md.append("| preemptions | ").append(k.preemptionsBefore()).append(" | ").append(k.preemptionsAfter()).append(" |\n");

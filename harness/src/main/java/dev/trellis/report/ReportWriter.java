@@ -33,7 +33,9 @@ public final class ReportWriter {
      * The scenario's name may hold {@code /}, which makes folders.
      */
     public static Path folder(Path reports, ExecutionReport r) {
-        return reports.resolve(r.scenario()).resolve("seed-" + r.seed());
+        // Named after the seed exploring found it with, which a shrunk execution may not run with.
+        long seed = r.shrinking() != null ? r.shrinking().originalSeed() : r.seed();
+        return reports.resolve(r.scenario()).resolve("seed-" + seed);
     }
 
     /**

@@ -4,6 +4,9 @@ package dev.trellis.report;
  * How a reported execution was shrunk from the one exploration found: the original's schedule
  * and trace hash (the seed is the same), and what shrank, before → after.
  *
+ * @param originalSeed     the seed exploration found the failure with (the report's folder is named after it;
+ *                         a smaller scenario may fail the same way on a seed near it, which the shrunk
+ *                         execution then runs)
  * @param originalSchedule the schedule the exploration ran ({@code seed=3 strategy=random ...})
  * @param originalTraceHash its trace hash
  * @param preemptionsBefore preemptions of the original: choices of another task while the one that
@@ -19,7 +22,7 @@ package dev.trellis.report;
  * @param scriptStepsAfter  of the shrunk scenario
  * @param scenarioChanges   what was taken out of the scenario, in order; empty when nothing could be
  */
-public record Shrinking(String originalSchedule, String originalTraceHash, int preemptionsBefore, int preemptionsAfter,
+public record Shrinking(long originalSeed, String originalSchedule, String originalTraceHash, int preemptionsBefore, int preemptionsAfter,
                         long stepsBefore, long stepsAfter, int runs, String stoppedEarly, int clientsBefore,
                         int clientsAfter, int scriptStepsBefore, int scriptStepsAfter, java.util.List<String> scenarioChanges) {
     public Shrinking {
