@@ -21,9 +21,12 @@ public final class VirtualThreads {
         Throwable failure = null;
         try {
             Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-            ctor = type.getDeclaredConstructor(Executor.class);
-            ctor.setAccessible(true);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            Constructor<?> found = type.getDeclaredConstructor(Executor.class);
+            found.setAccessible(true);   // throws without --add-opens: then there is no builder at all
+            ctor = found;
+            selfTest(found);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            ctor = null;
             failure = e;
         }
         BUILDER = ctor;
@@ -31,16 +34,40 @@ public final class VirtualThreads {
         JdkPollers.start();
     }
 
+    /**
+     * Checks, once, that the JDK does what both engines stand on: a virtual thread built with our
+     * executor hands its continuation to that executor, and runs when we run it. A JDK whose
+     * internals moved fails here, with its version, rather than by hanging a first test.
+     */
+    private static void selfTest(Constructor<?> builder) throws ReflectiveOperationException {
+        java.util.ArrayDeque<Runnable> submitted = new java.util.ArrayDeque<>();
+        boolean[] ran = {false};
+        Thread t = ((Thread.Builder.OfVirtual) builder.newInstance((Executor) submitted::add)).unstarted(() -> ran[0] = true);
+        t.start();
+        Runnable r;
+        while ((r = submitted.poll()) != null) {
+            r.run();
+        }
+        if (!ran[0]) {
+            throw new IllegalStateException("JDK " + Runtime.version() + ": a virtual thread built with a custom scheduler "
+                    + "did not hand its continuation to that scheduler; Trellis is built and tested on JDK 25");
+        }
+    }
+
     private VirtualThreads() {}
 
     /** A builder of virtual threads whose continuations are run by {@code scheduler}. */
     public static Thread.Builder.OfVirtual builder(Executor scheduler) {
         if (BUILDER == null) {
-            throw new IllegalStateException(
-                    "Trellis needs --add-opens java.base/java.lang=ALL-UNNAMED on the java command line "
-                            + "(JDK 25 or newer) to schedule virtual threads itself; "
-                            + "'java -jar trellis.jar' sets it through the jar manifest. Cause: " + FAILURE,
-                    FAILURE);
+            if (FAILURE instanceof java.lang.reflect.InaccessibleObjectException) {
+                throw new IllegalStateException(
+                        "Trellis needs --add-opens java.base/java.lang=ALL-UNNAMED on the java command line (JDK 25 or "
+                                + "newer; on the module path, =dev.trellis) to schedule virtual threads itself. Under Maven "
+                                + "give it to Surefire: <argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>; "
+                                + "'java -jar trellis.jar' sets it through the jar's manifest. Cause: " + FAILURE, FAILURE);
+            }
+            throw new IllegalStateException("Trellis cannot schedule virtual threads on JDK " + Runtime.version()
+                    + " (it is built and tested on JDK 25): " + FAILURE, FAILURE);
         }
         try {
             return (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
