@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("--strategy: " + e.getMessage());
             return 2;
         }
-        Result r = Simulation.run(() -> demo.run(DemoCommand::print), seed, config);
+        Result r = Simulation.result(() -> demo.run(DemoCommand::print), seed, config);
         if (r.failure() != null || r.bodyFailure() != null) {
             System.err.println(r.failure() != null ? r.failure().getMessage() : "the program failed: " + r.bodyFailure());
             System.err.println("Run it again: ./trellis demo " + program + " --sim --seed " + r.seed()

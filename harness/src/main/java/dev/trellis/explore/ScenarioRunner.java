@@ -413,7 +413,7 @@ public final class ScenarioRunner {
     /** Runs one seed of {@code plan} with {@code strategy} (already resolved), for replay. */
     public static Replayed runOne(ScenarioPlan plan, long seed, String strategy) {
         ScenarioPlan.Execution exec = plan.newExecution();
-        Result r = Simulation.run(exec.body(), new Schedule(seed, plan.config().withStrategy(strategy)));
+        Result r = Simulation.result(exec.body(), new Schedule(seed, plan.config().withStrategy(strategy)));
         return new Replayed(r, Outcome.of(r), report(plan, r, Outcome.of(r), exec, strategy));
     }
 
@@ -423,7 +423,7 @@ public final class ScenarioRunner {
     public static Replayed runOne(ScenarioPlan plan, Schedule schedule) {
         ScenarioPlan.Execution exec = plan.newExecution();
         Schedule s = new Schedule(schedule.seed(), schedule.config().withInvariants(plan.config().invariants()));
-        Result r = Simulation.run(exec.body(), s);
+        Result r = Simulation.result(exec.body(), s);
         return new Replayed(r, Outcome.of(r), report(plan, r, Outcome.of(r), exec, schedule.strategy()));
     }
 

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * {@snippet :
  * @Property
  * void neverOverdrawn(@ForAll List<@IntRange(min = 0, max = 3) Integer> schedule) {
- *     Simulation.run(body, 0, SimConfig.defaults().withStrategy(ChoiceList.spec(schedule))).orThrow();
+ *     Simulation.result(body, 0, SimConfig.defaults().withStrategy(ChoiceList.spec(schedule))).orThrow();
  * }
  * }
  */

@@ -15,13 +15,13 @@ import java.util.Locale;
  * settings that change what runs (step and time limits, the streams, and the two wall-time
  * settings that decide how a stuck run ends: the runaway limit and the foreign-thread grace). A
  * value with a one-line text form, which every failure prints, so that
- * {@code Simulation.run(body, Schedule.parse(text))} runs the same execution again (the same trace
+ * {@code Simulation.result(body, Schedule.parse(text))} runs the same execution again (the same trace
  * hash), whatever the config and whatever the strategy, a {@link ChoiceList} or a replay
  * included. Invariants are not part of it: they judge an execution, they do not change it.
  *
  * {@snippet :
  * Schedule s = Schedule.parse("seed=7 strategy=pct:3:40 maxSteps=500");
- * Result again = Simulation.run(body, s);   // same hash as the run that printed it
+ * Result again = Simulation.result(body, s);   // same hash as the run that printed it
  * }
  *
  * <p>The text is {@code key=value} pairs separated by spaces; only settings that differ from

@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * ScheduleShrinker.Shrunk s = ScheduleShrinker.shrink(body, failing,
  *         r -> r.failure() != null && r.failure().headline().equals(failing.failure().headline()),
  *         Duration.ofSeconds(10), 2_000);
- * Simulation.run(body, s.result().schedule());   // the shrunk failure, replayed
+ * Simulation.result(body, s.result().schedule());   // the shrunk failure, replayed
  * }
  */
 public final class ScheduleShrinker {

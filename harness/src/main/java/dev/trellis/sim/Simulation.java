@@ -19,11 +19,10 @@ import java.util.function.Consumer;
  * virtual. The same body, seed and config always give the same trace hash.
  *
  * {@snippet :
- * Result r = Simulation.run(() -> Nursery.open(n -> {
- *     n.start("child1", () -> Trellis.sleep(Duration.ofSeconds(2)));
+ * Result r = Simulation.run(() -> Nursery.open(n -> {   // throws a deadlock, a broken invariant
+ *     n.start("child1", () -> Trellis.sleep(Duration.ofSeconds(2)));   // or the body's failure
  *     n.start("child2", () -> Trellis.sleep(Duration.ofSeconds(5)));
  * }), 42, SimConfig.defaults());
- * r.orThrow();                        // a deadlock, a broken invariant or the body's failure
  * assert r.endTime().equals(Duration.ofSeconds(5));
  * }
  *
@@ -42,21 +41,46 @@ public final class Simulation {
 
     private Simulation() {}
 
-    /** Runs {@code body} once under the default config. */
+    /**
+     * Runs {@code body} once under the default config and throws its failure (a
+     * {@link SimulationFailure}: a deadlock, a broken invariant, the body's own exception as
+     * {@link SimulationFailure.BodyFailed}), with the schedule that repeats it; returns the result
+     * when it passed. What a test calls: a failure cannot pass unnoticed.
+     */
     public static Result run(Body body, long seed) {
         return run(body, seed, SimConfig.defaults());
     }
 
-    /** Runs {@code body} once with {@code seed}. Never throws for the body's own failure: see {@link Result}. */
+    /** {@link #run(Body, long)} with {@code config}: throws the execution's failure. */
     public static Result run(Body body, long seed, SimConfig config) {
-        return run(body, new Schedule(seed, config));
+        return result(body, seed, config).orThrow();
     }
 
     /**
-     * Runs {@code body} as {@code schedule} says: the execution a failure printed the schedule of,
-     * again, with the same trace hash. {@code Schedule.parse} reads the printed text.
+     * Runs {@code body} as {@code schedule} says (the execution a failure printed the schedule of,
+     * again, with the same trace hash) and throws its failure, as a replay should show it.
+     * {@code Schedule.parse} reads the printed text.
      */
     public static Result run(Body body, Schedule schedule) {
+        return result(body, schedule).orThrow();
+    }
+
+    /** Runs {@code body} once under the default config and returns how it ended; never throws for its failure. */
+    public static Result result(Body body, long seed) {
+        return result(body, seed, SimConfig.defaults());
+    }
+
+    /**
+     * Runs {@code body} once with {@code seed} and returns how it ended, failed or not: for code that
+     * looks at a failure (its trace, its kind) rather than failing with it. Never throws for the
+     * body's own failure: see {@link Result}; {@link #run} throws it.
+     */
+    public static Result result(Body body, long seed, SimConfig config) {
+        return result(body, new Schedule(seed, config));
+    }
+
+    /** Runs {@code body} as {@code schedule} says and returns how it ended; never throws for its failure. */
+    public static Result result(Body body, Schedule schedule) {
         Strategy strategy = Strategies.parse(schedule.strategy());
         return onDriver(done -> runOne(body, schedule, strategy, done, new Trace()));
     }
@@ -71,7 +95,7 @@ public final class Simulation {
 
     /** Replays the schedule {@code trace} recorded; the result's trace hash must equal the recorded one. */
     public static Result replay(Body body, long seed, Trace trace, SimConfig config) {
-        return run(body, seed, config.withStrategy(Replay.of(trace).spec()));
+        return result(body, seed, config.withStrategy(Replay.of(trace).spec()));
     }
 
     /**
@@ -89,7 +113,7 @@ public final class Simulation {
         String onlySchedule = System.getProperty(SimConfig.SCHEDULE_PROPERTY);
         if (onlySchedule != null && !onlySchedule.isBlank()) {
             Schedule s = Schedule.parse(onlySchedule);
-            Result r = run(body, new Schedule(s.seed(), s.config().withInvariants(config.invariants())));
+            Result r = result(body, new Schedule(s.seed(), s.config().withInvariants(config.invariants())));
             return new Exploration(1, r.steps(), r);   // a fixed schedule: nothing was explored
         }
         String only = System.getProperty(SimConfig.SEED_PROPERTY);

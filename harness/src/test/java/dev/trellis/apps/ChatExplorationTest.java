@@ -57,7 +57,7 @@ class ChatExplorationTest {
         StringBuilder all = new StringBuilder();
         for (ChatWorkloads.Named w : ChatWorkloads.all()) {
             for (long seed = 0; seed < 40; seed++) {
-                Simulation.run(() -> {
+                Simulation.result(() -> {
                     ChatHistory h = w.make().apply(false).run(w.server(), Network.OnHandlerFailure.CLOSE_CONNECTION);
                     seen[0] = received(h);
                 }, seed).orThrow();

@@ -120,7 +120,7 @@ class ChatTest {
         void everyReceiverSeesOneTotalOrderOfMessagesJoinsAndLeaves(String strategy) {
             for (long seed = 0; seed < SEEDS; seed++) {
                 String[] lines = {"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"};
-                Result r = Simulation.run(body(Chat::new, new HashMap<>(),
+                Result r = Simulation.result(body(Chat::new, new HashMap<>(),
                         user("a", 0, line(0, "a"), new Send(ms(100), lines(lines))),
                         user("b", 0, line(0, "b"), new Send(ms(100), lines(lines))),
                         user("c", 0, line(0, "c"), new Send(ms(100), lines(lines)), eof(100)),
@@ -143,7 +143,7 @@ class ChatTest {
         void aQuietConversationHasItsEvents() {
             for (long seed = 0; seed < SEEDS; seed++) {
                 Map<String, String> got = new HashMap<>();
-                Result r = Simulation.run(body(Chat::new, got,
+                Result r = Simulation.result(body(Chat::new, got,
                         user("alice", 0, line(0, "alice"), line(100, "hi")),
                         user("bob", 10, line(10, "bob"), eof(200))), seed).orThrow();
                 assertThat(got.get("alice")).isEqualTo(PROMPT + "<meta>: Welcome alice.\n<meta>: bob joined.\n<meta>: bob left\n");
@@ -278,7 +278,7 @@ class ChatTest {
     /** Runs the world on one seed and returns what each user received, by label (without EOF_MARK unless asked). */
     private static Map<String, String> run(long seed, Supplier<Chat> chat, Script... users) {
         Map<String, String> got = new HashMap<>();
-        Simulation.run(body(chat, got, users), seed).orThrow();
+        Simulation.result(body(chat, got, users), seed).orThrow();
         Map<String, String> out = new HashMap<>();
         got.forEach((label, text) -> out.put(label, label.equals("slow") ? text : text.replace(EOF_MARK, "")));
         return out;
@@ -349,7 +349,7 @@ class ChatTest {
     void theDemoRunsOnTheSimulator() {
         for (long seed = 0; seed < SEEDS; seed++) {
             List<String> lines = new ArrayList<>();
-            Simulation.run(() -> Programs.find("chat").orElseThrow().demo().run(lines::add), seed).orThrow();
+            Simulation.result(() -> Programs.find("chat").orElseThrow().demo().run(lines::add), seed).orThrow();
             assertThat(lines).contains("alice: got <bob> : a" + FFFD + "tab", "alice: got <meta>: bob left").endsWith("done");
         }
     }

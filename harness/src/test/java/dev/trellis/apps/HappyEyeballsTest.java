@@ -151,7 +151,7 @@ class HappyEyeballsTest {
     static Result run(Body body, List<AddressBehaviour> addresses, String strategy, long seed) {
         List<Invariant> invariants = new ArrayList<>(StructuralInvariants.all());
         invariants.addAll(HappyEyeballsInvariants.all(addresses));
-        return Simulation.run(body, seed, SimConfig.defaults().withStrategy(strategy).withInvariants(invariants));
+        return Simulation.result(body, seed, SimConfig.defaults().withStrategy(strategy).withInvariants(invariants));
     }
 
     /**

@@ -29,7 +29,7 @@ class NurseryDemoTest {
             for (long seed = 0; seed < 500; seed++) {
                 List<String> lines = new ArrayList<>();
                 List<Duration> times = new ArrayList<>();
-                Result r = Simulation.run(() -> NurseryDemo.run(line -> {
+                Result r = Simulation.result(() -> NurseryDemo.run(line -> {
                     lines.add(line);
                     times.add(dev.trellis.runtime.Trellis.now());
                 }), seed, SimConfig.defaults().withStrategy(strategy)).orThrow();

@@ -45,7 +45,7 @@ class SeedChatTest {
                     .user("alice", 0, line(100, "hi"))
                     .user("bob", 10, eof(200));
             for (long seed = 0; seed < 20; seed++) {
-                Result r = Simulation.run(SeedChatBugs.body(world, ChatInvariants.all(SeedChatBugs.LIMITS)), seed).orThrow();
+                Result r = Simulation.result(SeedChatBugs.body(world, ChatInvariants.all(SeedChatBugs.LIMITS)), seed).orThrow();
                 assertThat(text(world, "alice")).isEqualTo("<meta>: Please enter username: <meta>: Welcome alice.\n"
                         + "<meta>: bob joined.\n<meta>: bob left\n");
                 assertThat(text(world, "bob")).isEqualTo("<meta>: Please enter username: <meta>: Welcome bob.\n"
@@ -67,7 +67,7 @@ class SeedChatTest {
             ChatWorkload world = SeedChatBugs.world(StreamOptions.plain())
                     .user("alice", 0)
                     .rawUser("alice-again", line(10, "alice"), line(20, ""), line(30, "x"));
-            Simulation.run(SeedChatBugs.body(world, List.of()), 0).orThrow();
+            Simulation.result(SeedChatBugs.body(world, List.of()), 0).orThrow();
             // The second "alice" is refused; the empty name is taken at once; "x" is then a message.
             assertThat(text(world, "alice-again")).isEqualTo("<meta>: Please enter username: "
                     + "<meta>: Username taken. Please enter another: <meta>: Welcome .\n");
@@ -148,7 +148,7 @@ class SeedChatTest {
                         + "  replay: Simulation.run(body, Schedule.parse(\"%s\")), or -Dtrellis.seed=%d%n",
                 bug, found.executions(), r.schedule().text(), r.bodyFailure(), r.schedule().text(), r.seed());
 
-        Result again = Simulation.run(buggy, r.schedule());
+        Result again = Simulation.result(buggy, r.schedule());
         assertThat(again.traceHashHex()).as("%s: its replay", bug).isEqualTo(r.traceHashHex());
         assertThat(again.bodyFailure()).as("%s: its replay fails the same way", bug).matches(isTheBug);
 

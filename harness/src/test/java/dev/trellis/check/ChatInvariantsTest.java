@@ -115,7 +115,7 @@ class ChatInvariantsTest {
 
     @Test
     void aBrokenRuleSaysWhoWhatAndWhen() {
-        Result r = Simulation.run(body(MutantChat.Bug.DROP_EVERY_THIRD, "conversation"), 0);
+        Result r = Simulation.result(body(MutantChat.Bug.DROP_EVERY_THIRD, "conversation"), 0);
         assertThat(r.bodyFailure()).hasMessageStartingWith("chat-no-loss: ")
                 .hasMessageContaining("never received [").hasMessageContaining("] sent by ")
                 .hasMessageContaining(" at 1");

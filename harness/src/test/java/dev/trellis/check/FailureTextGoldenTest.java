@@ -50,7 +50,7 @@ class FailureTextGoldenTest {
 
     @Test
     void deadlockHeadlineAndWaits() throws IOException {
-        Result r = Simulation.run(() -> {
+        Result r = Simulation.result(() -> {
             Channel<String> never = Channel.unbuffered();
             Nursery.open(n -> {
                 n.start("left", never::receive);
@@ -87,7 +87,7 @@ class FailureTextGoldenTest {
     private static void assertReplaysAsPrinted(String message, Result original) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("Schedule\\.parse\\(\"([^\"]+)\"\\)").matcher(message);
         assertThat(m.find()).as("the failure prints a schedule: %s", message).isTrue();
-        Result again = Simulation.run(FailureTextGoldenTest::overdraft, Schedule.parse(m.group(1)));
+        Result again = Simulation.result(FailureTextGoldenTest::overdraft, Schedule.parse(m.group(1)));
         assertThat(again.traceHash()).as("replay of %s", m.group(1)).isEqualTo(original.traceHash());
         assertThat(again.bodyFailure()).hasMessage(original.bodyFailure().getMessage());
     }
@@ -105,7 +105,7 @@ class FailureTextGoldenTest {
 
     @Test
     void aFailureUnderAChoiceListPrintsAScheduleThatReplaysIt() throws IOException {
-        Result r = Simulation.run(FailureTextGoldenTest::overdraft, 0, SimConfig.defaults().withStrategy("choices:1"));
+        Result r = Simulation.result(FailureTextGoldenTest::overdraft, 0, SimConfig.defaults().withStrategy("choices:1"));
         String text = catchMessage(new Simulation.Exploration(1, r.steps(), r));
         assertGolden("choice-list.txt", text);
         assertReplaysAsPrinted(text, r);

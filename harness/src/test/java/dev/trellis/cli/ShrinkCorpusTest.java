@@ -29,8 +29,8 @@ class ShrinkCorpusTest {
                 assertThat(p.shows(found)).as("random finds %s from seed %d", p.name(), block * 1_000).isTrue();
                 ScheduleShrinker.Shrunk s = ScheduleShrinker.shrink(p.body(), found, p::shows, Duration.ofSeconds(20), 5_000);
                 assertThat(p.shows(s.result())).isTrue();
-                assertThat(p.shows(Simulation.run(p.body(), s.result().schedule()))).as("the shrunk schedule replays").isTrue();
-                assertThat(Simulation.run(p.body(), s.result().schedule()).traceHash()).isEqualTo(s.result().traceHash());
+                assertThat(p.shows(Simulation.result(p.body(), s.result().schedule()))).as("the shrunk schedule replays").isTrue();
+                assertThat(Simulation.result(p.body(), s.result().schedule()).traceHash()).isEqualTo(s.result().traceHash());
                 System.out.printf("%-18s seed %5d: %d -> %d preemptions, %d -> %d steps, %d runs; dfs:3 needs %d%n",
                         p.name(), found.seed(), s.preemptionsBefore(), s.preemptionsAfter(), s.stepsBefore(), s.stepsAfter(),
                         s.runs(), fewest);

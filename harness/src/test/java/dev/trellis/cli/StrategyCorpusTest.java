@@ -98,7 +98,7 @@ class StrategyCorpusTest {
         for (StrategyCorpus.Program p : all) {
             // Every task, the body's own (a root) included, is spawned before the first choice,
             // so one run, failing or not, counts them all.
-            Result r = Simulation.run(p.body(), 0, SimConfig.defaults());
+            Result r = Simulation.result(p.body(), 0, SimConfig.defaults());
             assertThat(r.trace().events(TraceKind.SPAWN)).as(p.name()).hasSize(p.tasks());
         }
     }

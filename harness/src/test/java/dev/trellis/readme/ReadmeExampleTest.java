@@ -92,9 +92,9 @@ class ReadmeExampleTest {
         // before it passes when run alone, and the failing one fails again with the same trace.
         assertThat(exploration.executions()).isEqualTo(failed.seed() + 1);
         for (long seed = 0; seed < failed.seed(); seed++) {
-            assertThat(Simulation.run(ReadmeExampleTest::twoWithdrawals, seed).ok()).as("seed %d alone", seed).isTrue();
+            assertThat(Simulation.result(ReadmeExampleTest::twoWithdrawals, seed).ok()).as("seed %d alone", seed).isTrue();
         }
-        Result alone = Simulation.run(ReadmeExampleTest::twoWithdrawals, failed.seed());
+        Result alone = Simulation.result(ReadmeExampleTest::twoWithdrawals, failed.seed());
         assertThat(alone.bodyFailure()).hasMessage("overdrawn: balance -60");
         assertThat(alone.traceHashHex()).isEqualTo(failed.traceHashHex());
     }
@@ -115,7 +115,7 @@ class ReadmeExampleTest {
     void onlySomeSchedulesOverdraw() {
         int overdrawn = 0;
         for (long seed = 0; seed < 200; seed++) {
-            if (Simulation.run(ReadmeExampleTest::twoWithdrawals, seed).bodyFailure() != null) {
+            if (Simulation.result(ReadmeExampleTest::twoWithdrawals, seed).bodyFailure() != null) {
                 overdrawn++;
             }
         }

@@ -34,7 +34,7 @@ class ScheduleShrinkingProperties {
         @Property(tries = 300, seed = "42", shrinking = ShrinkingMode.FULL, afterFailure = AfterFailureMode.RANDOM_SEED)
         void neverOverdrawn(@ForAll @Size(max = 8) List<@IntRange(min = 0, max = 3) Integer> schedule) {
             String spec = ChoiceList.spec(schedule);
-            Result r = Simulation.run(ReadmeExampleTest::twoWithdrawals, 0, SimConfig.defaults().withStrategy(spec));
+            Result r = Simulation.result(ReadmeExampleTest::twoWithdrawals, 0, SimConfig.defaults().withStrategy(spec));
             assertThat(r.failure()).isNull();
             assertThat(r.bodyFailure()).as("schedule <%s>", spec).isNull();
         }
@@ -56,9 +56,9 @@ class ScheduleShrinkingProperties {
         // One choice: bob (index 1 of the two ready) runs first and yields at his audit; after the
         // list, the lowest id runs, so alice checks too before either writes. Nothing smaller fails.
         assertThat(shrunk).isEqualTo("choices:1");
-        Result r = Simulation.run(ReadmeExampleTest::twoWithdrawals, 0, SimConfig.defaults().withStrategy(shrunk));
+        Result r = Simulation.result(ReadmeExampleTest::twoWithdrawals, 0, SimConfig.defaults().withStrategy(shrunk));
         assertThat(r.bodyFailure()).hasMessage("overdrawn: balance -60");
-        assertThat(Simulation.run(ReadmeExampleTest::twoWithdrawals, 0, SimConfig.defaults().withStrategy("choices:0"))
+        assertThat(Simulation.result(ReadmeExampleTest::twoWithdrawals, 0, SimConfig.defaults().withStrategy("choices:0"))
                 .bodyFailure()).as("without the preemption it does not overdraw").isNull();
     }
 }

@@ -65,7 +65,7 @@ final class ReportFixtures {
     static ExecutionReport chatReport() {
         ChatWorkload w = racyChat();
         for (long seed = 0; seed < 100; seed++) {
-            Result r = Simulation.run(chatBody(w), seed, SimConfig.defaults());
+            Result r = Simulation.result(chatBody(w), seed, SimConfig.defaults());
             if (r.bodyFailure() instanceof HistoryViolation v) {
                 List<ConnectionLog> logs = w.lastHistory().clients().stream().map(c -> c.log()).toList();
                 return report("seed-chat/broadcast-order", v.invariant(), v.invariant(), r, logs,

@@ -48,7 +48,7 @@ class TraceJsonTest {
     void rerunningTheRecordedScheduleGivesTheRecordedExecution(@TempDir Path tmp) throws IOException {
         ExecutionReport r = ReportFixtures.chatReport();
         RecordedExecution recorded = TraceJson.read(ReportWriter.write(tmp, r).resolve(ReportWriter.TRACE_JSON));
-        Result again = Simulation.run(ReportFixtures.chatBody(ReportFixtures.racyChat()), Schedule.parse(recorded.schedule()));
+        Result again = Simulation.result(ReportFixtures.chatBody(ReportFixtures.racyChat()), Schedule.parse(recorded.schedule()));
         assertThat(again.traceHashHex()).isEqualTo(recorded.traceHash());
         assertThat(recorded.firstDeparture(again.trace())).isNull();
     }
@@ -57,7 +57,7 @@ class TraceJsonTest {
     void aDepartureNamesTheFirstEventThatDiffersAndBothVersionsOfIt(@TempDir Path tmp) throws IOException {
         ExecutionReport r = ReportFixtures.overdraftReport();
         RecordedExecution recorded = TraceJson.read(ReportWriter.write(tmp, r).resolve(ReportWriter.TRACE_JSON));
-        Trace other = Simulation.run(ReportFixtures::overdraft, r.seed() + 1).trace();
+        Trace other = Simulation.result(ReportFixtures::overdraft, r.seed() + 1).trace();
         int first = 0;
         while (first < Math.min(other.size(), r.trace().size()) && other.describe(first).equals(r.trace().describe(first))) {
             first++;

@@ -33,7 +33,7 @@ class ExecutionBindingTest {
 
     /** Runs {@code body} under the simulator with {@code seed}; returns what the body threw, or null. */
     private static Throwable simulate(long seed, Body body) {
-        Result r = Simulation.run(body, seed);
+        Result r = Simulation.result(body, seed);
         assertThat(r.failure()).as("harness failure").isNull();
         return r.bodyFailure();
     }
@@ -91,7 +91,7 @@ class ExecutionBindingTest {
         @Test
         void aSecondSeedCannotWakeATaskOfAFinishedRun() {
             // Seed 1 deadlocks with its main task queued on the event; teardown unwinds it.
-            Result first = Simulation.run(() -> sharedEvent.await(), 1);
+            Result first = Simulation.result(() -> sharedEvent.await(), 1);
             assertThat(first.failure()).isNotNull();
             assertThat(simulate(2, () -> sharedEvent.set())).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("Event.set");
@@ -231,11 +231,11 @@ class ExecutionBindingTest {
 
         @Test
         void aSeedGivesTheSameRunAloneOrAfterOthers() {
-            String alone = Simulation.run(CreatedInsideTheBody::handOver, 7).traceHashHex();
+            String alone = Simulation.result(CreatedInsideTheBody::handOver, 7).traceHashHex();
             for (long seed = 0; seed < 7; seed++) {
-                Simulation.run(CreatedInsideTheBody::handOver, seed).orThrow();
+                Simulation.result(CreatedInsideTheBody::handOver, seed).orThrow();
             }
-            assertThat(Simulation.run(CreatedInsideTheBody::handOver, 7).traceHashHex()).isEqualTo(alone);
+            assertThat(Simulation.result(CreatedInsideTheBody::handOver, 7).traceHashHex()).isEqualTo(alone);
         }
 
         @Test

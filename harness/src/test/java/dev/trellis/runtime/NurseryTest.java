@@ -113,7 +113,7 @@ class NurseryTest {
 
         @Test
         void failureReachesTheBodyAsTheSimulationOutcome() {
-            Result r = Simulation.run(() -> Nursery.open(n -> n.start("boom", () -> {
+            Result r = Simulation.result(() -> Nursery.open(n -> n.start("boom", () -> {
                 throw new IllegalStateException("child failed");
             })), 3);
             assertThat(r.failure()).isNull();

@@ -68,7 +68,7 @@ final class OnTrellis {
     static Run simulate(List<Stmt> program, long seed, SimConfig config) {
         OnTrellis on = new OnTrellis(1_000, 1);
         Outcome[] out = new Outcome[1];
-        Result r = Simulation.run(() -> out[0] = on.main(program), seed, config);
+        Result r = Simulation.result(() -> out[0] = on.main(program), seed, config);
         return new Run(out[0], r);
     }
 

@@ -52,7 +52,7 @@ class TrioSemanticsTest {
             for (long seed = 0; seed < 20; seed++) {
                 Object[] value = new Object[1];
                 String strategy = seed % 2 == 0 ? "random" : "pct:3";
-                Result r = Simulation.run(() -> value[0] = body.call(), seed, SimConfig.defaults().withStrategy(strategy));
+                Result r = Simulation.result(() -> value[0] = body.call(), seed, SimConfig.defaults().withStrategy(strategy));
                 if (r.failure() != null) {
                     throw r.failure();
                 }

@@ -31,7 +31,7 @@ class DeterminismTest {
         for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
             for (String strategy : STRATEGIES) {
                 for (long seed = 0; seed < SEEDS; seed++) {
-                    Result r = Simulation.run(p.getValue(), seed, SimConfig.defaults().withStrategy(strategy));
+                    Result r = Simulation.result(p.getValue(), seed, SimConfig.defaults().withStrategy(strategy));
                     assertThat(r.failure()).isNull();
                     out.add(p.getKey() + " " + strategy + " " + seed + " " + r.traceHashHex() + " " + r.steps());
                 }
@@ -59,7 +59,7 @@ class DeterminismTest {
     void differentSeedsExploreDifferentSchedules() {
         Set<String> hashes = new HashSet<>();
         for (long seed = 0; seed < 100; seed++) {
-            hashes.add(Simulation.run(Workbench::pingPong, seed).traceHashHex());
+            hashes.add(Simulation.result(Workbench::pingPong, seed).traceHashHex());
         }
         assertThat(hashes.size()).isGreaterThan(50);
     }
@@ -100,7 +100,7 @@ class DeterminismTest {
     void replayOfARecordedTraceGivesTheSameHash() {
         for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
             for (long seed = 0; seed < 20; seed++) {
-                Result original = Simulation.run(p.getValue(), seed, SimConfig.defaults().withStrategy("pct:3:100"));
+                Result original = Simulation.result(p.getValue(), seed, SimConfig.defaults().withStrategy("pct:3:100"));
                 Result replayed = Simulation.replay(p.getValue(), seed, original.trace(), SimConfig.defaults());
                 assertThat(replayed.failure()).isNull();
                 assertThat(replayed.traceHash()).as("%s seed %d", p.getKey(), seed).isEqualTo(original.traceHash());
@@ -110,7 +110,7 @@ class DeterminismTest {
 
     @Test
     void replayOfADifferentProgramIsReportedAsNondeterminism() {
-        Result original = Simulation.run(Workbench::pingPong, 4);
+        Result original = Simulation.result(Workbench::pingPong, 4);
         Result replayed = Simulation.replay(() -> Workbench.fanOut(5), 4, original.trace(), SimConfig.defaults());
         assertThat(replayed.failure()).isInstanceOf(SimulationFailure.Nondeterminism.class);
         assertThat(replayed.failure().getMessage()).contains("Replay departed from its recording");
@@ -120,7 +120,7 @@ class DeterminismTest {
     void replayThatDivergesInsideATaskFailsCleanly() {
         // Recorded with two draws, replayed by a program that draws three times: the third draw
         // happens inside a task and must fail the run, not the task.
-        Result original = Simulation.run(() -> {
+        Result original = Simulation.result(() -> {
             dev.trellis.runtime.Trellis.random(10);
             dev.trellis.runtime.Trellis.random(10);
         }, 1);

@@ -89,7 +89,7 @@ class DfsTest {
         List<String> log = new ArrayList<>();
         List<Integer> choices = new ArrayList<>();
         while (true) {
-            Result r = Simulation.run(tasks(log, null, steps), 0, SimConfig.defaults().withStrategy(ChoiceList.spec(choices)));
+            Result r = Simulation.result(tasks(log, null, steps), 0, SimConfig.defaults().withStrategy(ChoiceList.spec(choices)));
             assertThat(r.ok()).isTrue();
             assertThat(out.put(log.get(log.size() - 1), r.traceHash())).as("each list a new schedule").isNull();
             List<long[]> made = new ArrayList<>();
@@ -288,7 +288,7 @@ class DfsTest {
             assertThat(m.group(1)).startsWith("seed=" + (e.executions() - 1) + " strategy=dfs:2:#" + (e.executions() - 1) + ":data=0:");
             assertThat(message).contains("-D" + SimConfig.SCHEDULE_PROPERTY + "='" + m.group(1) + "'")
                     .doesNotContain("-D" + SimConfig.SEED_PROPERTY);
-            Result alone = Simulation.run(body, Schedule.parse(m.group(1)));
+            Result alone = Simulation.result(body, Schedule.parse(m.group(1)));
             assertThat(alone.bodyFailure()).hasMessage("the bug: " + bug);
             assertThat(alone.traceHash()).isEqualTo(e.last().traceHash());
         }
@@ -302,7 +302,7 @@ class DfsTest {
                 List<String> log = new ArrayList<>();
                 Result kth = Simulation.explore(tasks(log, null, steps), 0, k, dfs(2)).last();
                 assertThat(kth.traceHash()).isEqualTo(all.get(log.get(log.size() - 1)));
-                Result alone = Simulation.run(tasks(new ArrayList<>(), null, steps), Schedule.parse(kth.schedule().text()));
+                Result alone = Simulation.result(tasks(new ArrayList<>(), null, steps), Schedule.parse(kth.schedule().text()));
                 assertThat(alone.traceHash()).as(kth.schedule().text()).isEqualTo(kth.traceHash());
             }
         }
@@ -317,7 +317,7 @@ class DfsTest {
                     Result last = e.last();
                     assertThat(Simulation.explore(p.getValue(), 0, k, dfs(2)).last().traceHash()).as(p.getKey())
                             .isEqualTo(last.traceHash());
-                    Result alone = Simulation.run(p.getValue(), Schedule.parse(last.schedule().text()));
+                    Result alone = Simulation.result(p.getValue(), Schedule.parse(last.schedule().text()));
                     assertThat(alone.traceHash()).as("%s: %s", p.getKey(), last.schedule()).isEqualTo(last.traceHash());
                 }
             }
@@ -351,7 +351,7 @@ class DfsTest {
             assertThat(e.executions()).isEqualTo(4);
             assertThat(new HashSet<>(drawn)).hasSize(1);
             assertThat(e.last().strategy()).contains(":data=7");
-            Result alone = Simulation.run(body, Schedule.parse(e.last().schedule().text()));
+            Result alone = Simulation.result(body, Schedule.parse(e.last().schedule().text()));
             assertThat(alone.traceHash()).isEqualTo(e.last().traceHash());
             assertThat(drawn.get(drawn.size() - 1)).isEqualTo(drawn.get(0));
             Simulation.explore(body, 8, 1, dfs(1));
@@ -404,11 +404,11 @@ class DfsTest {
         @Test
         void aPrintedScheduleRunAgainstAnotherProgramIsReportedAsNondeterministic() {
             Body body = tasks(new ArrayList<>(), null, 2, 2);
-            Result notReady = Simulation.run(body, Schedule.parse("seed=3 strategy=dfs:2:#3:data=0:1=9"));
+            Result notReady = Simulation.result(body, Schedule.parse("seed=3 strategy=dfs:2:#3:data=0:1=9"));
             assertThat(notReady.failure()).isInstanceOf(SimulationFailure.Nondeterminism.class);
             assertThat(notReady.failure().getMessage()).contains("dfs:2:#3:data=0:1=9 replays the choices its spec names")
                     .contains("at step 1 the schedule runs task 9, which is not ready; ready: [1, 2]");
-            Result noChoice = Simulation.run(body, Schedule.parse("seed=3 strategy=dfs:2:#3:data=0:0=1"));
+            Result noChoice = Simulation.result(body, Schedule.parse("seed=3 strategy=dfs:2:#3:data=0:0=1"));
             assertThat(noChoice.failure()).isInstanceOf(SimulationFailure.Nondeterminism.class);
             assertThat(noChoice.failure().getMessage()).contains("the program offered no choice there");
         }

@@ -34,7 +34,7 @@ class ExploreTest {
         } finally {
             System.clearProperty(SimConfig.SEED_PROPERTY);
         }
-        Result direct = Simulation.run(() -> seen.add(dev.trellis.runtime.Trellis.random(Long.MAX_VALUE)), 42);
+        Result direct = Simulation.result(() -> seen.add(dev.trellis.runtime.Trellis.random(Long.MAX_VALUE)), 42);
         assertThat(seen).hasSize(2);
         assertThat(seen.get(1)).isEqualTo(seen.get(0));
         assertThat(direct.ok()).isTrue();

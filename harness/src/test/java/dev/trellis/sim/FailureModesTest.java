@@ -48,7 +48,7 @@ class FailureModesTest {
     class Deadlocks {
         @Test
         void twoTasksWaitingOnEachOtherAreReportedWithWhatEachWaitsOnAndWhere() {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 Channel<String> a = Channel.unbuffered();
                 Channel<String> b = Channel.unbuffered();
                 Nursery.open(n -> {
@@ -68,7 +68,7 @@ class FailureModesTest {
 
         @Test
         void aCancelledWaitThatIgnoresInterruptsIsNamedAsSuch() {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
                 Event never = new Event();
                 CancelScope.moveOnAfter(java.time.Duration.ofMillis(1), () -> Nursery.open(n -> {
@@ -107,7 +107,7 @@ class FailureModesTest {
         void taskThatNeverCheckpointsIsReportedAndTheCallerGetsAnAnswer() {
             stop = false;
             try {
-                Result r = Simulation.run(() -> {
+                Result r = Simulation.result(() -> {
                     while (!stop) {
                         Thread.onSpinWait();
                     }
@@ -125,7 +125,7 @@ class FailureModesTest {
 
         @Test
         void longComputationIsAbortedAtItsNextCheckpoint() {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 long until = System.nanoTime() + 600_000_000L;
                 while (System.nanoTime() < until) {
                     Thread.onSpinWait();
@@ -149,7 +149,7 @@ class FailureModesTest {
         }
 
         private static Result runSpinner(AtomicBoolean stop) {
-            return Simulation.run(() -> Nursery.open(n -> {
+            return Simulation.result(() -> Nursery.open(n -> {
                 n.start("steady", () -> {
                     for (int i = 0; i < 3; i++) {
                         Trellis.note("steady " + i);
@@ -211,7 +211,7 @@ class FailureModesTest {
     class UncontrolledBlocking {
         @Test
         void threadSleepIsNamedWithItsCallSite() {
-            Result r = Simulation.run(() -> Thread.sleep(10), 1);
+            Result r = Simulation.result(() -> Thread.sleep(10), 1);
             assertThat(r.failure()).isInstanceOf(SimulationFailure.UncontrolledBlocking.class);
             assertThat(r.failure().getMessage())
                     .contains("a timed wait outside the virtual clock")
@@ -223,7 +223,7 @@ class FailureModesTest {
         @Test
         void realSocketIoIsNamed() throws Exception {
             try (ServerSocket server = new ServerSocket(0)) {
-                Result r = Simulation.run(() -> {
+                Result r = Simulation.result(() -> {
                     try (var s = server.accept()) {
                         s.getInputStream().read();
                     }
@@ -236,7 +236,7 @@ class FailureModesTest {
         @Test
         void virtualThreadStartedOutsideANurseryIsNamedAndStillRuns() throws Exception {
             CountDownLatch ran = new CountDownLatch(1);
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 Thread.ofVirtual().start(ran::countDown);
                 Trellis.checkpoint();
             }, 1);
@@ -254,7 +254,7 @@ class FailureModesTest {
          */
         @Test
         void aCommonPoolWorkerCompletingATasksFutureIsNamed() {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
                     return 1;
@@ -284,7 +284,7 @@ class FailureModesTest {
         void wakeUpFromAThreadStartedOutsideANurseryIsNamed() {
             // The helper wakes the task only once the driver has seen it wait on the latch, and the
             // grace outlasts the helper's trip however loaded the machine: a foreign wake-up every run.
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 CountDownLatch latch = new CountDownLatch(1);
                 Task me = Kernel.current("test");
                 Thread helper = new Thread(() -> {
@@ -306,7 +306,7 @@ class FailureModesTest {
         @Test
         void aDeadlockOnAJavaUtilConcurrentWaitIsReportedAtOnceWhenNoForeignThreadTookPart() {
             // A grace longer than the test's timeout: waiting it out would fail the test.
-            Result r = Simulation.run(() -> new java.util.concurrent.Semaphore(0).acquire(), 2,
+            Result r = Simulation.result(() -> new java.util.concurrent.Semaphore(0).acquire(), 2,
                     SimConfig.defaults().withForeignGrace(Duration.ofMinutes(10)));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
             assertThat(r.failure().getMessage())
@@ -319,7 +319,7 @@ class FailureModesTest {
 
         @Test
         void aDeadlockOnAJavaUtilConcurrentWaitAfterATaskCreatedAThreadWaitsTheGraceAndNamesTheThread() {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 new Thread(() -> { }, "bystander").start();   // touches nothing, but the run cannot know
                 new java.util.concurrent.Semaphore(0).acquire();
             }, 2, SimConfig.defaults().withForeignGrace(Duration.ofMillis(10)));
@@ -334,7 +334,7 @@ class FailureModesTest {
         @Test
         void aDeadlockAmongTrellisWaitsDoesNotWaitOutTheForeignGrace() {
             long start = System.nanoTime();
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 Channel<String> a = Channel.unbuffered();
                 Channel<String> b = Channel.unbuffered();
                 Nursery.open(n -> {
@@ -353,7 +353,7 @@ class FailureModesTest {
     class Limits {
         @Test
         void livelockHitsTheStepLimit() {
-            Result r = Simulation.run(() -> Nursery.open(n -> {
+            Result r = Simulation.result(() -> Nursery.open(n -> {
                 n.start("spinner-a", () -> { while (true) Trellis.checkpoint(); });
                 n.start("spinner-b", () -> { while (true) Trellis.checkpoint(); });
             }), 5, SimConfig.defaults().withMaxSteps(10_000));
@@ -364,14 +364,14 @@ class FailureModesTest {
 
         @Test
         void loneTaskCheckpointingForeverHitsTheStepLimitToo() {
-            Result r = Simulation.run(() -> { while (true) Trellis.checkpoint(); }, 5,
+            Result r = Simulation.result(() -> { while (true) Trellis.checkpoint(); }, 5,
                     SimConfig.defaults().withMaxSteps(5_000));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.LimitExceeded.class);
         }
 
         @Test
         void endlessSleepingHitsTheVirtualTimeLimit() {
-            Result r = Simulation.run(() -> { while (true) Trellis.sleep(Duration.ofHours(1)); }, 5,
+            Result r = Simulation.result(() -> { while (true) Trellis.sleep(Duration.ofHours(1)); }, 5,
                     SimConfig.defaults().withMaxTime(Duration.ofDays(2)));
             assertThat(r.failure()).isInstanceOf(SimulationFailure.LimitExceeded.class);
             assertThat(r.failure().getMessage()).contains("virtual time").contains("PT48H");

@@ -93,7 +93,7 @@ class JucDeadlockTest {
     @Test
     void aLockOrderDeadlockIsReportedAtOnceAndItsTwoTasksAreAbandonedAndSaidToBe() {
         long abandoned = Kernel.abandonedTaskThreads();
-        Result r = Simulation.run(JucDeadlockTest::lockOrderDeadlock, 3, NEVER_WAIT);
+        Result r = Simulation.result(JucDeadlockTest::lockOrderDeadlock, 3, NEVER_WAIT);
 
         assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
         String message = r.failure().getMessage();
@@ -114,7 +114,7 @@ class JucDeadlockTest {
         assertThat(message).endsWith("--------------------------------------------------------------------\n");
         assertThat(Kernel.abandonedTaskThreads() - abandoned).isEqualTo(2);
 
-        Result again = Simulation.run(JucDeadlockTest::lockOrderDeadlock, 3, NEVER_WAIT);
+        Result again = Simulation.result(JucDeadlockTest::lockOrderDeadlock, 3, NEVER_WAIT);
         assertThat(again.traceHash()).isEqualTo(r.traceHash());
         assertThat(again.failure().getMessage()).isEqualTo(message);
     }
@@ -136,7 +136,7 @@ class JucDeadlockTest {
         long blockStart = System.nanoTime();
         List<String> speeds = new ArrayList<>();
         for (int seed = 0; seed < executions; seed++) {
-            Result r = Simulation.run(JucDeadlockTest::lockOrderDeadlock, seed, NEVER_WAIT);
+            Result r = Simulation.result(JucDeadlockTest::lockOrderDeadlock, seed, NEVER_WAIT);
             assertThat(r.failure()).as("seed %d", seed).isInstanceOf(SimulationFailure.Deadlock.class);
             if (seed % block == block - 1) {
                 long ns = System.nanoTime() - blockStart;
@@ -188,7 +188,7 @@ class JucDeadlockTest {
         int deadlocks = 0;
         long start = System.nanoTime();
         for (long seed = 0; seed < seeds; seed++) {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 ReentrantLock a = new ReentrantLock();
                 ReentrantLock b = new ReentrantLock();
                 Nursery.open(n -> {
@@ -221,7 +221,7 @@ class JucDeadlockTest {
     @Test
     void aConditionAwaitDeadlockUnwindsAtTeardownWithoutAbandoningAnyTask() {
         long abandoned = Kernel.abandonedTaskThreads();
-        Result r = Simulation.run(() -> {
+        Result r = Simulation.result(() -> {
             ReentrantLock lock = new ReentrantLock();
             Condition pinged = lock.newCondition();
             Condition ponged = lock.newCondition();
@@ -257,7 +257,7 @@ class JucDeadlockTest {
     @Test
     void aBlockingQueueTakeDeadlockUnwindsAtTeardownWithoutAbandoningAnyTask() {
         long abandoned = Kernel.abandonedTaskThreads();
-        Result r = Simulation.run(() -> {
+        Result r = Simulation.result(() -> {
             LinkedBlockingQueue<String> toLeft = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<String> toRight = new LinkedBlockingQueue<>();
             Nursery.open(n -> {
@@ -276,7 +276,7 @@ class JucDeadlockTest {
     @Test
     void aTaskWaitingForALockWhoseHolderCanUnwindIsNotAbandoned() {
         long abandoned = Kernel.abandonedTaskThreads();
-        Result r = Simulation.run(() -> {
+        Result r = Simulation.result(() -> {
             ReentrantLock lock = new ReentrantLock();
             Event held = new Event();
             Event never = new Event();
@@ -311,7 +311,7 @@ class JucDeadlockTest {
 
     @Test
     void aThreadATaskStartedThatFeedsItsQueueIsStillNamedAsAForeignWakeUp() {
-        Result r = Simulation.run(() -> {
+        Result r = Simulation.result(() -> {
             LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
             Task me = Kernel.current("test");
             Thread feeder = new Thread(() -> {
@@ -354,7 +354,7 @@ class JucDeadlockTest {
         feeder.setDaemon(true);
         feeder.start();
         try {
-            Result r = Simulation.run(queue::take, 1, NEVER_WAIT);
+            Result r = Simulation.result(queue::take, 1, NEVER_WAIT);
             assertThat(r.failure()).isInstanceOf(SimulationFailure.Deadlock.class);
             assertThat(r.failure().getMessage())
                     .contains("Reported at once: the simulator saw no thread outside it in this execution")

@@ -78,8 +78,8 @@ class MonitorTest {
     void monitorHeldAcrossACheckpointFailsTheRunTheSameWayEveryTime() {
         int contended = 0;
         for (long seed = 0; seed < 50; seed++) {
-            Result a = Simulation.run(MonitorTest::holdMonitorAcrossCheckpoint, seed);
-            Result b = Simulation.run(MonitorTest::holdMonitorAcrossCheckpoint, seed);
+            Result a = Simulation.result(MonitorTest::holdMonitorAcrossCheckpoint, seed);
+            Result b = Simulation.result(MonitorTest::holdMonitorAcrossCheckpoint, seed);
             assertThat(b.traceHash()).isEqualTo(a.traceHash());
             assertThat(b.ok()).isEqualTo(a.ok());
             if (!a.ok()) {
@@ -95,7 +95,7 @@ class MonitorTest {
 
     @Test
     void objectWaitIsNamedWithAdvice() {
-        Result r = Simulation.run(() -> {
+        Result r = Simulation.result(() -> {
             Object lock = new Object();
             synchronized (lock) {
                 lock.wait();
@@ -108,8 +108,8 @@ class MonitorTest {
     @Test
     void reentrantLockWaitsAreSchedulingPointsAndReplayExactly() {
         for (long seed = 0; seed < 100; seed++) {
-            Result a = Simulation.run(MonitorTest::contendOnReentrantLockAcrossCheckpoints, seed).orThrow();
-            Result b = Simulation.run(MonitorTest::contendOnReentrantLockAcrossCheckpoints, seed).orThrow();
+            Result a = Simulation.result(MonitorTest::contendOnReentrantLockAcrossCheckpoints, seed).orThrow();
+            Result b = Simulation.result(MonitorTest::contendOnReentrantLockAcrossCheckpoints, seed).orThrow();
             assertThat(b.traceHash()).isEqualTo(a.traceHash());
         }
     }
@@ -117,8 +117,8 @@ class MonitorTest {
     @Test
     void uncontendedSynchronizedBlocksAreDeterministic() {
         for (long seed = 0; seed < 100; seed++) {
-            Result a = Simulation.run(MonitorTest::contendOnMonitorAcrossCheckpoints, seed).orThrow();
-            Result b = Simulation.run(MonitorTest::contendOnMonitorAcrossCheckpoints, seed).orThrow();
+            Result a = Simulation.result(MonitorTest::contendOnMonitorAcrossCheckpoints, seed).orThrow();
+            Result b = Simulation.result(MonitorTest::contendOnMonitorAcrossCheckpoints, seed).orThrow();
             assertThat(b.traceHash()).isEqualTo(a.traceHash());
         }
     }

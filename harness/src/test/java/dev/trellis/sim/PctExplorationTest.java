@@ -35,9 +35,9 @@ class PctExplorationTest {
 
         @Test
         void aSingleRunDrawsOverTheFirstRangeAndSaysSo() {
-            Result r = Simulation.run(QUIET, 5, pct("pct:3"));
+            Result r = Simulation.result(QUIET, 5, pct("pct:3"));
             assertThat(r.strategy()).isEqualTo("pct:3:" + Pct.FIRST_CHOICES);
-            Result fixed = Simulation.run(QUIET, 5, pct("pct:3:" + Pct.FIRST_CHOICES));
+            Result fixed = Simulation.result(QUIET, 5, pct("pct:3:" + Pct.FIRST_CHOICES));
             assertThat(fixed.traceHash()).isEqualTo(r.traceHash());
         }
 
@@ -63,7 +63,7 @@ class PctExplorationTest {
         void everyExecutionOfAnExplorationReplaysAloneFromItsSchedule() {
             for (int count = 1; count <= 25; count++) {
                 Result last = Simulation.explore(QUIET, 100, count, pct("pct:3")).last();
-                Result alone = Simulation.run(QUIET, Schedule.parse(last.schedule().text()));
+                Result alone = Simulation.result(QUIET, Schedule.parse(last.schedule().text()));
                 assertThat(alone.traceHash()).as("execution %d, %s", count, last.schedule()).isEqualTo(last.traceHash());
             }
         }
@@ -167,7 +167,7 @@ class PctExplorationTest {
                     .contains(c.bound()).doesNotContain("missed");
             Matcher m = Pattern.compile("Schedule\\.parse\\(\"([^\"]+)\"\\)").matcher(text);
             assertThat(m.find()).isTrue();
-            assertThat(Simulation.run(failing, Schedule.parse(m.group(1))).traceHash()).isEqualTo(e.last().traceHash());
+            assertThat(Simulation.result(failing, Schedule.parse(m.group(1))).traceHash()).isEqualTo(e.last().traceHash());
         }
 
         @Test

@@ -91,10 +91,10 @@ class PosTest {
         void theSameSeedGivesTheSameTraceHashEveryTime() {
             for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
                 for (long seed = 0; seed < 20; seed++) {
-                    Result first = Simulation.run(p.getValue(), seed, POS);
+                    Result first = Simulation.result(p.getValue(), seed, POS);
                     assertThat(first.failure()).as("%s seed %d", p.getKey(), seed).isNull();
                     for (int i = 0; i < 3; i++) {
-                        assertThat(Simulation.run(p.getValue(), seed, POS).traceHash())
+                        assertThat(Simulation.result(p.getValue(), seed, POS).traceHash())
                                 .as("%s seed %d, run %d", p.getKey(), seed, i + 2).isEqualTo(first.traceHash());
                     }
                 }
@@ -105,7 +105,7 @@ class PosTest {
         void differentSeedsExploreDifferentSchedules() {
             Set<Long> hashes = new HashSet<>();
             for (long seed = 0; seed < 100; seed++) {
-                hashes.add(Simulation.run(Workbench::pingPong, seed, POS).traceHash());
+                hashes.add(Simulation.result(Workbench::pingPong, seed, POS).traceHash());
             }
             assertThat(hashes.size()).isGreaterThan(20);
         }
@@ -114,7 +114,7 @@ class PosTest {
         void aRecordedTraceReplaysToTheSameHash() {
             for (Map.Entry<String, Body> p : Workbench.programs().entrySet()) {
                 for (long seed = 0; seed < 20; seed++) {
-                    Result original = Simulation.run(p.getValue(), seed, POS);
+                    Result original = Simulation.result(p.getValue(), seed, POS);
                     Result replayed = Simulation.replay(p.getValue(), seed, original.trace(), SimConfig.defaults());
                     assertThat(replayed.failure()).isNull();
                     assertThat(replayed.traceHash()).as("%s seed %d", p.getKey(), seed).isEqualTo(original.traceHash());
@@ -126,7 +126,7 @@ class PosTest {
         void aFailureFoundByPosReplaysFromItsPrintedSchedule() {
             Simulation.Exploration e = Simulation.explore(PosTest::twoWithdrawals, 0, 200, POS);
             assertThat(e.ok()).isFalse();
-            Result again = Simulation.run(PosTest::twoWithdrawals, Schedule.parse(e.last().schedule().toString()));
+            Result again = Simulation.result(PosTest::twoWithdrawals, Schedule.parse(e.last().schedule().toString()));
             assertThat(again.traceHash()).isEqualTo(e.last().traceHash());
             assertThat(again.bodyFailure()).hasMessageStartingWith("overdrawn");
         }
@@ -187,7 +187,7 @@ class PosTest {
         private static int failingSeeds(Body body, SimConfig config) {
             int failing = 0;
             for (long seed = 0; seed < 1_000; seed++) {
-                if (!Simulation.run(body, seed, config).ok()) {
+                if (!Simulation.result(body, seed, config).ok()) {
                     failing++;
                 }
             }

@@ -69,7 +69,7 @@ class SimNetworkTest {
 
         @Test
         void aClientThatSendsEverythingBeforeReadingDeadlocksWithSmallBuffersAndTrellisSaysWhere() {
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 SimNetwork.current().defaultStreams(StreamOptions.plain().withCapacity(16));
                 withEchoServer(Address.of("127.0.0.1", 7), server -> {
                     try (ByteStream s = Network.current().connect(server)) {
@@ -164,7 +164,7 @@ class SimNetworkTest {
                 assertThat(s.cancelledCaught()).isTrue();
                 assertThat(Trellis.now()).isEqualTo(Duration.ofMinutes(3));
             });
-            Result r = Simulation.run(() -> {
+            Result r = Simulation.result(() -> {
                 SimNetwork.current().connectHangs("10.0.0.9");
                 Network.current().connect(Address.of("10.0.0.9", 1));
             }, 1);

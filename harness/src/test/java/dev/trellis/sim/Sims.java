@@ -34,6 +34,6 @@ public final class Sims {
 
     /** Runs {@code body} once and throws if anything went wrong. */
     public static Result run(long seed, Body body) {
-        return Simulation.run(body, seed).orThrow();
+        return Simulation.result(body, seed).orThrow();
     }
 }

@@ -112,7 +112,7 @@ class StreamProperties {
                                                        @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 50) Integer> cuts,
                                                        @ForAll("options") StreamOptions options, @ForAll long seed) {
         Received first = new Received();
-        Result r = Simulation.run(sendAndReceive(payload, cuts, options, first, false), seed).orThrow();
+        Result r = Simulation.result(sendAndReceive(payload, cuts, options, first, false), seed).orThrow();
         assertThat(first.bytes.toByteArray()).isEqualTo(payload);
         assertThat(first.afterEnd).isEqualTo(-1);
 
@@ -131,7 +131,7 @@ class StreamProperties {
                                                     @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 50) Integer> cuts,
                                                     @ForAll("options") StreamOptions options, @ForAll long seed) {
         Received first = new Received();
-        Result r = Simulation.run(sendAndReceive(payload, cuts, options, first, true), seed);
+        Result r = Simulation.result(sendAndReceive(payload, cuts, options, first, true), seed);
         assertThat(r.failure()).isNull();
         assertThat(r.bodyFailure()).isInstanceOf(IllegalStateException.class)
                 .hasMessage("received in chunks of " + first.chunks);
@@ -152,7 +152,7 @@ class StreamProperties {
         StreamOptions opts = options.withResetAfter(resetAfter);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         List<String> seen = new ArrayList<>();
-        Simulation.run(() -> {
+        Simulation.result(() -> {
             ByteStream[] p = MemoryStreams.pair(opts);
             Nursery.open(n -> {
                 n.start("sender", () -> {

@@ -23,7 +23,7 @@ class ThreadLeakTest {
         // Failing executions leave tasks parked mid-flight: teardown must unwind every one.
         int failures = 0;
         for (long seed = 0; seed < 1_000; seed++) {
-            Result r = Simulation.run(ThreadLeakTest::deadlockWithSpectators, seed);
+            Result r = Simulation.result(ThreadLeakTest::deadlockWithSpectators, seed);
             failures += r.failure() instanceof SimulationFailure.Deadlock ? 1 : 0;
         }
         assertThat(failures).isEqualTo(1_000);

@@ -85,7 +85,7 @@ class MemoryStreamConformanceTest {
                         });
                     });
                 };
-                var r = Simulation.run(body, seed).orThrow();
+                var r = Simulation.result(body, seed).orThrow();
                 org.assertj.core.api.Assertions.assertThat(Simulation.replay(body, seed, r.trace(), SimConfig.defaults()).traceHash())
                         .isEqualTo(r.traceHash());
                 hashes.add(r.traceHash());

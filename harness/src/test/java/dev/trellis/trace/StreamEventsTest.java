@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamEventsTest {
     @Test
     void aPairRecordsOpenSendReceiveEofAndClosePerEnd() {
-        Trace trace = Simulation.run(() -> {
+        Trace trace = Simulation.result(() -> {
             ByteStream[] p = MemoryStreams.pair(StreamOptions.plain());
             Nursery.open(n -> {
                 n.start("sender", () -> {

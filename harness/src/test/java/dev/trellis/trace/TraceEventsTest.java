@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TraceEventsTest {
     @Test
     void applicationEventsAreSelectedByTypeWithTheirNumbersTaskAndTime() {
-        Result r = Simulation.run(() -> Nursery.open(n -> {
+        Result r = Simulation.result(() -> Nursery.open(n -> {
             n.start("alice", () -> {
                 Trellis.sleep(Duration.ofMillis(1));
                 Trellis.event("chat.broadcast", 7, 1);
@@ -44,7 +44,7 @@ class TraceEventsTest {
 
     @Test
     void anEventNeedsATypeAndTheRealRuntimeIgnoresEvents() throws Exception {
-        Simulation.run(() -> assertThatThrownBy(() -> Trellis.event(" ", 1, 2))
+        Simulation.result(() -> assertThatThrownBy(() -> Trellis.event(" ", 1, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a type"), 0).orThrow();
         assertThat(RealRuntime.run(() -> {
             Trellis.event("ignored", 1, 2);
@@ -54,7 +54,7 @@ class TraceEventsTest {
 
     @Test
     void anEventOutOfRangeSaysSo() {
-        Trace trace = Simulation.run(() -> { }, 0).orThrow().trace();
+        Trace trace = Simulation.result(() -> { }, 0).orThrow().trace();
         assertThatThrownBy(() -> trace.event(trace.size())).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("of a trace of " + trace.size());
     }

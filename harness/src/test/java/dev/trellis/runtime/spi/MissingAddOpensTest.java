@@ -15,7 +15,7 @@ class MissingAddOpensTest {
     public static final class Probe {
         public static void main(String[] args) {
             try {
-                dev.trellis.sim.Simulation.run(() -> { }, 0).orThrow();
+                dev.trellis.sim.Simulation.result(() -> { }, 0).orThrow();
                 System.out.println("ran");
             } catch (Throwable t) {
                 System.out.println(t.getMessage());
