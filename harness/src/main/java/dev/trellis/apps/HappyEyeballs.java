@@ -1,5 +1,7 @@
 package dev.trellis.apps;
 
+import dev.trellis.check.HappyEyeballsEvents;
+
 import dev.trellis.runtime.Address;
 import dev.trellis.runtime.ByteStream;
 import dev.trellis.runtime.CancelScope;
@@ -28,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * }
  * }
  *
- * <p>Records typed trace events for checks to read ({@code dev.trellis.check.HappyEyeballsInvariants}):
+ * <p>Records typed trace events for checks to read ({@link HappyEyeballsEvents}, judged by
+ * {@code dev.trellis.check.HappyEyeballsInvariants}):
  * {@value #BEGIN} (subject: how many addresses, value: the delay in ns), then per attempt i
  * (the subject) {@value #START}, and one of {@value #FAIL}, {@value #CONNECTED} or
  * {@value #CANCEL}; after {@code CONNECTED} either {@value #WIN} or, for a connection that lost a
@@ -40,15 +43,15 @@ public final class HappyEyeballs {
     /** RFC 8305's recommended "Connection Attempt Delay", and trio's default. */
     public static final Duration DEFAULT_DELAY = Duration.ofMillis(250);
 
-    public static final String BEGIN = "he.begin";
-    public static final String START = "he.start";
-    public static final String FAIL = "he.fail";
-    public static final String CONNECTED = "he.connected";
-    public static final String WIN = "he.win";
-    public static final String CANCEL = "he.cancel";
-    public static final String CLOSE = "he.close";
-    public static final String END = "he.end";
-    public static final String RESULT = "he.result";
+    public static final String BEGIN = HappyEyeballsEvents.BEGIN;
+    public static final String START = HappyEyeballsEvents.START;
+    public static final String FAIL = HappyEyeballsEvents.FAIL;
+    public static final String CONNECTED = HappyEyeballsEvents.CONNECTED;
+    public static final String WIN = HappyEyeballsEvents.WIN;
+    public static final String CANCEL = HappyEyeballsEvents.CANCEL;
+    public static final String CLOSE = HappyEyeballsEvents.CLOSE;
+    public static final String END = HappyEyeballsEvents.END;
+    public static final String RESULT = HappyEyeballsEvents.RESULT;
 
     private HappyEyeballs() {}
 

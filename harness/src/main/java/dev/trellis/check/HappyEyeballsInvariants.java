@@ -1,13 +1,12 @@
 package dev.trellis.check;
 
-import dev.trellis.apps.HappyEyeballs;
 import dev.trellis.trace.Trace;
 
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * The rules of Happy Eyeballs, judged from the typed events {@link HappyEyeballs#connect} records
+ * The rules of Happy Eyeballs, judged from the typed events a connect records ({@link HappyEyeballsEvents})
  * (one connect per execution; a trace without one passes every rule). Each is a value with a name,
  * to put in {@code SimConfig.withInvariants}; each violation quotes the offending events with
  * their virtual times.
@@ -243,7 +242,7 @@ public final class HappyEyeballsInvariants {
         }
 
         static History read(Trace t, String rule) {
-            List<Trace.Event> begins = t.events(HappyEyeballs.BEGIN);
+            List<Trace.Event> begins = t.events(HappyEyeballsEvents.BEGIN);
             if (begins.isEmpty()) {
                 return null;
             }
@@ -251,17 +250,17 @@ public final class HappyEyeballsInvariants {
             for (Trace.Event e : t.events(dev.trellis.trace.TraceKind.EVENT)) {
                 int j = (int) e.a();
                 switch (e.text()) {
-                    case HappyEyeballs.START -> first(h.start, j, e);
-                    case HappyEyeballs.FAIL -> first(h.fail, j, e);
-                    case HappyEyeballs.CONNECTED -> {
+                    case HappyEyeballsEvents.START -> first(h.start, j, e);
+                    case HappyEyeballsEvents.FAIL -> first(h.fail, j, e);
+                    case HappyEyeballsEvents.CONNECTED -> {
                         first(h.connected, j, e);
                         h.firstConnected = h.firstConnected == null ? e : h.firstConnected;
                     }
-                    case HappyEyeballs.CANCEL -> first(h.cancel, j, e);
-                    case HappyEyeballs.CLOSE -> first(h.close, j, e);
-                    case HappyEyeballs.END -> first(h.end, j, e);
-                    case HappyEyeballs.WIN -> h.winEvent = h.winEvent == null ? e : h.winEvent;
-                    case HappyEyeballs.RESULT -> h.result = h.result == null ? e : h.result;
+                    case HappyEyeballsEvents.CANCEL -> first(h.cancel, j, e);
+                    case HappyEyeballsEvents.CLOSE -> first(h.close, j, e);
+                    case HappyEyeballsEvents.END -> first(h.end, j, e);
+                    case HappyEyeballsEvents.WIN -> h.winEvent = h.winEvent == null ? e : h.winEvent;
+                    case HappyEyeballsEvents.RESULT -> h.result = h.result == null ? e : h.result;
                     default -> { }
                 }
             }

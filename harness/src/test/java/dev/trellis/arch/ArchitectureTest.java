@@ -12,7 +12,15 @@ import java.lang.classfile.constantpool.Utf8Entry;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +78,96 @@ class ArchitectureTest {
         assertThat(exported)
                 .contains("dev.trellis.runtime", "dev.trellis.sim", "dev.trellis.real", "dev.trellis.testkit")
                 .doesNotContain("dev.trellis.runtime.spi", "dev.trellis.cli");
+    }
+
+    @Test
+    void noPackageCycles() throws IOException {
+        Map<String, Set<String>> graph = packageGraph();
+        List<List<String>> cycles = new ArrayList<>();
+        for (Set<String> component : stronglyConnected(graph)) {
+            if (component.size() > 1) {
+                cycles.add(new ArrayList<>(component));
+            }
+        }
+        assertThat(cycles).as("packages that depend on each other round a cycle (each list is one): "
+                + "a package depends on those below it, never back").isEmpty();
+    }
+
+    /**
+     * The packages of dev.trellis and, for each, the others its classes name. A class nested in
+     * another counts for its package.
+     */
+    private static Map<String, Set<String>> packageGraph() throws IOException {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        Path root = CLASSES.resolve("dev/trellis");
+        try (Stream<Path> dirs = Files.walk(root)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                String pkg = CLASSES.relativize(d).toString().replace('\\', '/');
+                boolean hasClasses;
+                try (Stream<Path> f = Files.list(d)) {
+                    hasClasses = f.anyMatch(p -> p.toString().endsWith(".class"));
+                }
+                if (!hasClasses) {
+                    continue;
+                }
+                Set<String> to = new TreeSet<>();
+                for (String name : references(pkg)) {
+                    int slash = name.lastIndexOf('/');
+                    String other = slash < 0 ? "" : name.substring(0, slash);
+                    if (name.startsWith("dev/trellis/") && !other.equals(pkg)) {
+                        to.add(other);
+                    }
+                }
+                graph.put(pkg, to);
+            }
+        }
+        return graph;
+    }
+
+    /** Tarjan's strongly connected components, in a fixed order. */
+    private static List<Set<String>> stronglyConnected(Map<String, Set<String>> graph) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        Deque<String> stack = new ArrayDeque<>();
+        Set<String> onStack = new HashSet<>();
+        List<Set<String>> out = new ArrayList<>();
+        int[] counter = {0};
+        for (String v : graph.keySet()) {
+            if (!index.containsKey(v)) {
+                connect(v, graph, index, low, stack, onStack, out, counter);
+            }
+        }
+        return out;
+    }
+
+    private static void connect(String v, Map<String, Set<String>> graph, Map<String, Integer> index,
+                                Map<String, Integer> low, Deque<String> stack, Set<String> onStack,
+                                List<Set<String>> out, int[] counter) {
+        index.put(v, counter[0]);
+        low.put(v, counter[0]++);
+        stack.push(v);
+        onStack.add(v);
+        for (String w : graph.getOrDefault(v, Set.of())) {
+            if (!graph.containsKey(w)) {
+                continue;
+            }
+            if (!index.containsKey(w)) {
+                connect(w, graph, index, low, stack, onStack, out, counter);
+                low.put(v, Math.min(low.get(v), low.get(w)));
+            } else if (onStack.contains(w)) {
+                low.put(v, Math.min(low.get(v), index.get(w)));
+            }
+        }
+        if (low.get(v).equals(index.get(v))) {
+            Set<String> component = new TreeSet<>();
+            String w;
+            do {
+                w = stack.pop();
+                onStack.remove(w);
+                component.add(w);
+            } while (!w.equals(v));
+            out.add(component);
+        }
     }
 
     /** Every class named in the constant pools of the classes under {@code dir}. */
