@@ -178,7 +178,7 @@ public final class Explorer {
                     Path folder = ReportWriter.folder(reports, r);
                     String cmd = r.replayCommand();
                     int cp = cmd == null ? -1 : cmd.indexOf(" --classpath ");
-                    ExecutionReport here = r.withReplayCommand("./trellis replay " + folder + (cp < 0 ? "" : cmd.substring(cp)));
+                    ExecutionReport here = r.withReplayCommand(Command.trellis() + " replay " + folder + (cp < 0 ? "" : cmd.substring(cp)));
                     return ReportWriter.write(folder, here).toString();
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write the report of " + r.scenario() + " seed " + r.seed(), e);

@@ -54,7 +54,7 @@ public final class Replayer {
             throw new ScenarioException(Path.of(file + " (its scenarioText)"), e.line(), e.column(), e.problem());
         }
         String warning = null;
-        boolean shrunkScenario = rec.scenarioText().contains("\n# shrunk from ");
+        boolean shrunkScenario = rec.scenarioText().startsWith("# shrunk from ") || rec.scenarioText().contains("\n# shrunk from ");
         if (!shrunkScenario && scenarioFile != null && Files.isRegularFile(scenarioFile)
                 && !Files.readString(scenarioFile).equals(rec.scenarioText())) {
             warning = scenarioFile + " has changed since this execution was recorded; replaying the recorded text";

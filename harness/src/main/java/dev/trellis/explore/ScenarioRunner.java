@@ -170,8 +170,7 @@ public final class ScenarioRunner {
         if (options.shrinkRuns() == 0 || found.result().ok()) {
             return found.report();
         }
-        String outcome = found.outcome().toString();
-        java.util.function.Predicate<Result> same = r -> Outcome.of(r).toString().equals(outcome);
+        java.util.function.Predicate<Result> same = sameFailure(found.outcome());
         int[] left = {options.shrinkRuns()};
         long deadline = System.nanoTime() + options.shrinkTime().toNanos();
         ScheduleShrinker.Shrunk k = ScheduleShrinker.shrink(plan.newExecution().body(), found.result(), same,
@@ -224,6 +223,27 @@ public final class ScenarioRunner {
                 k.preemptionsBefore(), ScheduleShrinker.preemptions(current.newExecution().body(), small.result()),
                 found.result().steps(), small.result().steps(), runs, stopped, before[0], after[0], before[1], after[1],
                 changes));
+    }
+
+    /**
+     * What counts as the same failure while shrinking: the same outcome; for a client's
+     * {@code expect}, also the same client expecting the same line (another client's expect failing
+     * is another failure, and may be one shrinking made, not the server's).
+     */
+    static java.util.function.Predicate<Result> sameFailure(Outcome found) {
+        String outcome = found.toString();
+        String expectation = found.name().equals("expect") ? expectation(found.headline()) : null;
+        return r -> {
+            Outcome o = Outcome.of(r);
+            return o.toString().equals(outcome) && (expectation == null || expectation.equals(expectation(o.headline())));
+        };
+    }
+
+    /** "alice expected a line equal to [hi]" out of an expect failure's headline. */
+    private static String expectation(String headline) {
+        String h = headline.startsWith("expect: ") ? headline.substring("expect: ".length()) : headline;
+        int within = h.indexOf(" within ");
+        return within < 0 ? h : h.substring(0, within);
     }
 
     /** Seeds a smaller scenario is tried on, from the found seed on, with the found strategy. */
@@ -462,7 +482,7 @@ public final class ScenarioRunner {
         String replay = replayCommand(plan, r.seed(), strategy);
         // The simulator's footer says how to replay a body from Java; a scenario replays by its command.
         message = SIMULATOR_REPLAY.matcher(message).replaceFirst(Matcher.quoteReplacement("  replay     " + replay + "\n"
-                + "             or mvn -B verify -Dtrellis.replay=" + plan.name() + "@" + r.seed()
+                + "             or, in the Trellis repository, mvn -B verify -Dtrellis.replay=" + plan.name() + "@" + r.seed()
                 + (strategy.startsWith("guided:") ? " (the execution as exploring found it)" : "") + "\n"));
         return new ExecutionReport(plan.name(), Objects.toString(plan.loaded().file(), null), plan.loaded().text(),
                 r.schedule().text(), r.seed(), plan.expected(), o.is(plan.expected()) ? plan.expected() : o.name(),
@@ -475,9 +495,9 @@ public final class ScenarioRunner {
         String own = plan.config().strategy();
         if (strategy.length() > 60) {
             // a shrunk schedule is long: its report folder holds it
-            return "./trellis replay reports/" + plan.name() + "/seed-" + seed + plan.classpathOption();
+            return Command.trellis() + " replay reports/" + plan.name() + "/seed-" + seed + plan.classpathOption();
         }
-        return "./trellis replay " + file + " --seed " + seed + (strategy.equals(own) ? "" : " --strategy " + strategy)
+        return Command.trellis() + " replay " + file + " --seed " + seed + (strategy.equals(own) ? "" : " --strategy " + strategy)
                 + plan.classpathOption();
     }
 }

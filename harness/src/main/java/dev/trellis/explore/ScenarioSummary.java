@@ -57,7 +57,7 @@ public record ScenarioSummary(String scenario, String file, String expected, Str
          */
         public Failure withReport(String where, String options) {
             return new Failure(seed, outcome, asExpected, headline, schedule, traceHash, where,
-                    where == null ? null : "./trellis replay " + where + options);
+                    where == null ? null : Command.trellis() + " replay " + where + options);
         }
     }
 

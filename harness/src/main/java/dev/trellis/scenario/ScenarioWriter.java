@@ -32,8 +32,8 @@ public final class ScenarioWriter {
     /** {@code s} as YAML, after a {@code # comment} line (and the schema line editors read). */
     public static String write(Scenario s, String comment) {
         try {
-            return "# yaml-language-server: $schema=../scenario.schema.json\n# " + comment.replace("\n", "\n# ") + "\n"
-                    + YAML.writeValueAsString(s);
+            // No schema line: where this file ends up (a report folder) has no scenario.schema.json beside it.
+            return "# " + comment.replace("\n", "\n# ") + "\n" + YAML.writeValueAsString(s);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write a scenario: " + e.getMessage(), e);
         }

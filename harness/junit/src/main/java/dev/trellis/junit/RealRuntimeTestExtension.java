@@ -1,6 +1,8 @@
 package dev.trellis.junit;
 
 import dev.trellis.real.RealRuntime;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -14,6 +16,17 @@ import java.util.stream.Stream;
 
 /** {@link RealRuntimeTest}: one invocation, the method run as the root task of a real runtime. */
 final class RealRuntimeTestExtension implements TestTemplateInvocationContextProvider {
+    /** The property replaying a simulated execution, or null. */
+    static String replaying() {
+        for (String p : List.of("trellis.seed", "trellis.schedule")) {
+            String v = System.getProperty(p);
+            if (v != null && !v.isBlank()) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     @Override
     public boolean supportsTestTemplate(ExtensionContext context) {
         return context.getRequiredTestMethod().isAnnotationPresent(RealRuntimeTest.class);
@@ -29,15 +42,24 @@ final class RealRuntimeTestExtension implements TestTemplateInvocationContextPro
 
             @Override
             public List<Extension> getAdditionalExtensions() {
-                return List.of(new MethodBody.Placeholders(), new InvocationInterceptor() {
+                // Replaying one simulated execution (-Dtrellis.seed, -Dtrellis.schedule) runs that alone.
+                ExecutionCondition replaying = ctx -> replaying() != null
+                        ? ConditionEvaluationResult.disabled("-D" + replaying() + " replays one simulated execution")
+                        : ConditionEvaluationResult.enabled("no simulated execution is being replayed");
+                return List.of(replaying, new MethodBody.Placeholders(), new InvocationInterceptor() {
                     @Override
                     public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
                                                             ExtensionContext ctx) throws Throwable {
                         invocation.skip();
-                        RealRuntime.run(() -> {
-                            MethodBody.of(call.getExecutable(), call.getTarget().orElse(null), 0, false).run();
-                            return null;
-                        });
+                        try {
+                            RealRuntime.run(() -> {
+                                MethodBody.of(call.getExecutable(), call.getTarget().orElse(null), 0, false).run();
+                                return null;
+                            });
+                        } catch (Throwable t) {
+                            throw new AssertionError("failed on the real runtime (virtual threads on one carrier, real TCP, "
+                                    + "the system clock): " + t, t);
+                        }
                     }
                 });
             }

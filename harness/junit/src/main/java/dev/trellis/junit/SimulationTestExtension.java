@@ -147,6 +147,9 @@ final class SimulationTestExtension implements TestTemplateInvocationContextProv
         } catch (IOException e) {
             where = "not written (" + e.getMessage() + ")";
         }
+        // The simulator's footer says how to replay a body from Java; a test replays by its property.
+        message = message.replaceFirst("(?m)^  replay     Simulation\\.run\\(.*\\n(?: {13}or .*\\n)?",
+                java.util.regex.Matcher.quoteReplacement("  replay     " + only + " (see below)\n"));
         StringBuilder sb = new StringBuilder(message);
         sb.append("\nreport     ").append(where).append(" (report.md, timeline.html, trace.json)");
         sb.append("\nreplay     ").append(replay);

@@ -65,7 +65,16 @@ class SimulationTestExtensionTest {
         again.assertStatistics(s -> s.started(1).failed(1));
         assertThat(again.started().list().getFirst().getTestDescriptor().getDisplayName()).isEqualTo("seed " + seed.group(1));
         assertThat(message(again.failed().list().getFirst())).contains("overdrawn")
-                .contains("seed       " + seed.group(1));
+                .contains("seed       " + seed.group(1)).doesNotContain("Simulation.run(body");
+    }
+
+    @Test
+    void replayingASimulatedExecutionSkipsTheRealRuntimeRun() {
+        System.setProperty("trellis.seed", "3");
+        Events events = run(Examples.Passing.class);
+        events.assertStatistics(s -> s.skipped(1));
+        assertThat(events.skipped().list().getFirst().getPayload(String.class).orElse(""))
+                .contains("-Dtrellis.seed replays one simulated execution");
     }
 
     @Test
