@@ -209,7 +209,7 @@ final class TcpNetwork implements Network {
     private final class TcpStream implements ByteStream {
         private final SocketChannel channel;
         private final String peer;
-        private final StreamGuard guard = new StreamGuard(kernel);
+        private final StreamGuard guard = StreamGuard.forCurrentExecution();
 
         TcpStream(SocketChannel channel, String peer) {
             this.channel = channel;

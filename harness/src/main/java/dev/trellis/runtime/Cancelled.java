@@ -29,18 +29,20 @@ public final class Cancelled extends Error {
         return STACK_TRACES ? super.fillInStackTrace() : this;
     }
 
-    /** For engines: how the kernel creates a Cancelled and tells one. */
-    public static final Kernel.Cancellations KIND = new Kernel.Cancellations() {
-        @Override
-        public Error create(String message, Kernel.Proof proof) {
-            return new Cancelled(message, proof);
-        }
+    static {
+        // How the kernel creates a Cancelled and tells one; registered, not exported.
+        Kernel.register(new Kernel.Cancellations() {
+            @Override
+            public Error create(String message, Kernel.Proof proof) {
+                return new Cancelled(message, proof);
+            }
 
-        @Override
-        public boolean isCancellation(Throwable t) {
-            return t instanceof Cancelled;
-        }
-    };
+            @Override
+            public boolean isCancellation(Throwable t) {
+                return t instanceof Cancelled;
+            }
+        });
+    }
 
     /** False once a cancel scope has absorbed this cancellation. */
     private boolean pending = true;
@@ -48,10 +50,9 @@ public final class Cancelled extends Error {
     /**
      * For the kernel only, as trio's {@code Cancelled} has no public constructor: a Cancelled
      * thrown by application code would look like a cancellation to every scope it passes, and a
-     * cancelled nursery would absorb it without a trace. {@code proof} cannot be had outside the
-     * kernel; to cancel, call {@link CancelScope#cancel()}.
+     * cancelled nursery would absorb it without a trace. To cancel, call {@link CancelScope#cancel()}.
      */
-    public Cancelled(String message, Kernel.Proof proof) {
+    private Cancelled(String message, Kernel.Proof proof) {
         super(message);
         if (proof == null) {
             throw new IllegalArgumentException("Cancelled is raised by the runtime at a checkpoint inside a cancelled "

@@ -1,7 +1,6 @@
 package dev.trellis.sim;
 
 import dev.trellis.runtime.Body;
-import dev.trellis.runtime.Cancelled;
 import dev.trellis.runtime.spi.ExecutionAborted;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
@@ -67,7 +66,7 @@ final class Execution extends Kernel {
 
     /** {@code strategy} has begun this execution; {@code schedule} holds the spec it gave then. */
     Execution(Schedule schedule, Strategy strategy, Trace trace) {
-        super(Cancelled.KIND, DRIVER_THREADS.get());
+        super(DRIVER_THREADS.get());
         this.schedule = schedule;
         this.seed = schedule.seed();
         this.trace = trace;

@@ -180,7 +180,7 @@ public final class MemoryStreams {
 
         End(Kernel kernel, Pipe in, Pipe out, String name) {
             this.kernel = kernel;
-            this.guard = new StreamGuard(kernel);
+            this.guard = StreamGuard.forCurrentExecution();
             this.in = in;
             this.out = out;
             this.name = name;

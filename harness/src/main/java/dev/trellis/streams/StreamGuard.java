@@ -21,8 +21,15 @@ public final class StreamGuard {
     private boolean sending;
     private boolean sendsBroken;
 
-    /** The guard of one stream end of {@code kernel}'s execution; it records the end's typed trace events. */
-    public StreamGuard(Kernel kernel) {
+    /**
+     * The guard of one stream end, made by a task of the execution the end belongs to; it records
+     * the end's typed trace events in that execution's trace.
+     */
+    public static StreamGuard forCurrentExecution() {
+        return new StreamGuard(Kernel.current("opening a stream").kernel());
+    }
+
+    private StreamGuard(Kernel kernel) {
         this.kernel = kernel;
         this.id = kernel.newStreamId();
     }

@@ -81,6 +81,63 @@ class ArchitectureTest {
     }
 
     @Test
+    void exportedApiNeverNamesTheKernel() throws IOException {
+        ModuleDescriptor module;
+        try (InputStream in = Files.newInputStream(CLASSES.resolve("module-info.class"))) {
+            module = ModuleDescriptor.read(in);
+        }
+        List<String> leaks = new ArrayList<>();
+        for (ModuleDescriptor.Exports e : module.exports()) {
+            if (e.isQualified()) {
+                continue;
+            }
+            Path dir = CLASSES.resolve(e.source().replace('.', '/'));
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
+                    leaks.addAll(kernelInSignatures(ClassFile.of().parse(f)));
+                }
+            }
+        }
+        assertThat(leaks).as("public and protected signatures of exported packages that name the kernel "
+                + "(dev.trellis.runtime.spi), which applications cannot see on the module path").isEmpty();
+    }
+
+    /** Where a public class's public or protected members, supertypes or throws name runtime.spi. */
+    private static List<String> kernelInSignatures(ClassModel c) {
+        List<String> out = new ArrayList<>();
+        String name = c.thisClass().asInternalName();
+        if (!c.flags().has(java.lang.reflect.AccessFlag.PUBLIC)) {
+            return out;
+        }
+        String spi = "dev/trellis/runtime/spi/";
+        c.superclass().ifPresent(s -> {
+            if (s.asInternalName().startsWith(spi)) {
+                out.add(name + " extends " + s.asInternalName());
+            }
+        });
+        c.interfaces().forEach(i -> {
+            if (i.asInternalName().startsWith(spi)) {
+                out.add(name + " implements " + i.asInternalName());
+            }
+        });
+        for (var m : c.methods()) {
+            boolean visible = m.flags().has(java.lang.reflect.AccessFlag.PUBLIC)
+                    || m.flags().has(java.lang.reflect.AccessFlag.PROTECTED);
+            if (visible && m.methodType().stringValue().contains("L" + spi)) {
+                out.add(name + "." + m.methodName().stringValue() + m.methodType().stringValue());
+            }
+        }
+        for (var f : c.fields()) {
+            boolean visible = f.flags().has(java.lang.reflect.AccessFlag.PUBLIC)
+                    || f.flags().has(java.lang.reflect.AccessFlag.PROTECTED);
+            if (visible && f.fieldType().stringValue().contains("L" + spi)) {
+                out.add(name + "." + f.fieldName().stringValue() + " " + f.fieldType().stringValue());
+            }
+        }
+        return out;
+    }
+
+    @Test
     void noPackageCycles() throws IOException {
         Map<String, Set<String>> graph = packageGraph();
         List<List<String>> cycles = new ArrayList<>();

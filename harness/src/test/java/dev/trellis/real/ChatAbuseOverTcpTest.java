@@ -198,7 +198,7 @@ class ChatAbuseOverTcpTest {
     private static void withChat(int buffer, Abuse abuse) throws Exception {
         RealRuntime.run(() -> {
             Network net = buffer == 0 ? Network.current()
-                    : ((RealRuntime) Kernel.current("test").kernel()).network(TcpNetwork.SYSTEM_RESOLVER, buffer);
+                    : ((RealKernel) Kernel.current("test").kernel()).network(TcpNetwork.SYSTEM_RESOLVER, buffer);
             Nursery.open(nursery -> {
                 Address at = nursery.startAndWait("server", status -> {
                     try (Listener listener = net.listen(Address.of("127.0.0.1", 0))) {

@@ -41,7 +41,7 @@ class HappyEyeballsOverTcpTest {
             }
             return List.of(out);
         };
-        return ((RealRuntime) Kernel.current("test").kernel()).network(resolver, 0);
+        return ((RealKernel) Kernel.current("test").kernel()).network(resolver, 0);
     }
 
     @Test

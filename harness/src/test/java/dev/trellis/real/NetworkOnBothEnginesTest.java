@@ -52,7 +52,7 @@ class NetworkOnBothEnginesTest {
             @Override
             Network smallBufferNetwork() {
                 // 4 KiB socket buffers: a connection nobody reads fills after a few KiB, not 4 MiB.
-                return ((RealRuntime) Kernel.current("test").kernel()).network(TcpNetwork.SYSTEM_RESOLVER, SMALL_BUFFER);
+                return ((RealKernel) Kernel.current("test").kernel()).network(TcpNetwork.SYSTEM_RESOLVER, SMALL_BUFFER);
             }
         },
         SIM {
@@ -244,7 +244,7 @@ class NetworkOnBothEnginesTest {
                 return TcpNetwork.SYSTEM_RESOLVER.resolve(host);
             };
             RealRuntime.run(() -> {
-                usesOnlyTheFirstAddress(((RealRuntime) Kernel.current("test").kernel()).network(resolver, 0));
+                usesOnlyTheFirstAddress(((RealKernel) Kernel.current("test").kernel()).network(resolver, 0));
                 return null;
             });
         }
@@ -286,7 +286,7 @@ class NetworkOnBothEnginesTest {
                 throw new UnknownHostException(host);
             };
             RealRuntime.run(() -> {
-                Network net = ((RealRuntime) Kernel.current("test").kernel()).network(none, 0);
+                Network net = ((RealKernel) Kernel.current("test").kernel()).network(none, 0);
                 assertThatThrownBy(() -> net.connect(Address.of("nowhere.test", 80)))
                         .isInstanceOf(ConnectException.class).hasMessageContaining("nowhere.test");
                 return null;

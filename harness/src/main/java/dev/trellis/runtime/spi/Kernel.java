@@ -41,12 +41,33 @@ public abstract class Kernel {
     /**
      * How the kernel makes the runtime's cancellation exception (the runtime's {@code Cancelled},
      * whose constructor asks for the {@link Proof} only the kernel has) without depending on the
-     * runtime's package: the engines, which know both, pass it in.
+     * runtime's package: {@code Cancelled} registers one as its class is initialised
+     * ({@link #register}), and a kernel finds it there, so no exported signature names the kernel.
      */
     public interface Cancellations {
         Error create(String message, Proof proof);
 
         boolean isCancellation(Throwable t);
+    }
+
+    /** The runtime's class that registers its {@link Cancellations}, loaded by name (the kernel does not depend on it). */
+    private static final String CANCELLED = "dev.trellis.runtime.Cancelled";
+    private static volatile Cancellations registered;
+
+    /** Called once, by the runtime's cancellation class as it is initialised. */
+    public static void register(Cancellations kind) {
+        registered = kind;
+    }
+
+    private static Cancellations registered() {
+        if (registered == null) {
+            try {
+                Class.forName(CANCELLED, true, Kernel.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("the runtime's " + CANCELLED + " is not on the class path", e);
+            }
+        }
+        return registered;
     }
 
     private final Cancellations cancellations;
@@ -83,8 +104,8 @@ public abstract class Kernel {
     private int nextNurseryId;
 
     /** A kernel whose task threads live in {@code taskThreads}, which no other kernel uses meanwhile. */
-    protected Kernel(Cancellations cancellations, TaskThreads taskThreads) {
-        this.cancellations = cancellations;
+    protected Kernel(TaskThreads taskThreads) {
+        this.cancellations = registered();
         this.taskThreads = taskThreads;
         this.builder = VirtualThreads.builder(this::submit);
     }

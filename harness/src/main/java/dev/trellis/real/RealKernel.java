@@ -1,0 +1,220 @@
+package dev.trellis.real;
+
+import dev.trellis.runtime.spi.Kernel;
+import dev.trellis.runtime.spi.TaskThreads;
+import dev.trellis.runtime.spi.Task;
+
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The real runtime's kernel ({@link RealRuntime} is its entry point): tasks are virtual threads
+ * whose continuations all run on one platform carrier thread, in the order they become ready, so code between two checkpoints never
+ * interleaves with another task (trio's guarantee). Time is the system clock; I/O is real.
+ *
+ * <p>The loop runs tasks in batches, as trio's does: every continuation ready when a batch
+ * begins, then one poll of the sockets ({@link IoPoller}), which wakes the tasks whose sockets
+ * are ready. When nothing is ready the poll itself is the wait, up to the next timer; a
+ * continuation handed in by another thread (a JDK timer, say) interrupts it.
+ *
+ * {@snippet :
+ * String reply = RealRuntime.run(() -> {
+ *     Nursery.open(n -> n.start("worker", () -> Trellis.sleep(Duration.ofMillis(10))));
+ *     return "done";
+ * });
+ * }
+ */
+final class RealKernel extends Kernel {
+    /**
+     * A poll of the sockets is overdue after this long, even while tasks stay ready without a
+     * break, so a task checkpointing in a loop yields to socket readiness within about this.
+     */
+    private static final long POLL_AT_LEAST_EVERY_NANOS = 100_000;
+
+    /** Continuations handed in; any thread may add (tasks on the carrier, JDK helper threads). */
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** The batch being run; the carrier's alone. */
+    private final ArrayDeque<Runnable> batch = new ArrayDeque<>();
+    /**
+     * Each live task by its continuation, which is one object for the life of its virtual thread.
+     * Written at spawn (on the carrier, or before it starts), read and emptied on the carrier.
+     */
+    private final Map<Runnable, Task> owners = new IdentityHashMap<>();
+    private final long origin = System.nanoTime();
+    private final SplittableRandom random = new SplittableRandom();
+    private final IoPoller io = new IoPoller(this);
+    /** True while the loop may block in a poll: a submission must then wake it. */
+    private volatile boolean polling;
+    private long lastPoll;
+    private Throwable loopFailure;
+    /** Runs started in this JVM, to tell one run from another in messages. */
+    private static final AtomicLong RUNS = new AtomicLong();
+    private final long run = RUNS.incrementAndGet();
+
+    private RealKernel() {
+        super(new TaskThreads());
+    }
+
+    @Override
+    protected Object describe() {
+        return "the real execution RealRuntime.run #" + run + " of this JVM";
+    }
+
+    /** {@link RealRuntime#run}. */
+    static <T> T run(Callable<T> body) throws Exception {
+        if (Kernel.currentOrNull() != null) {
+            throw new IllegalStateException("RealRuntime.run cannot be called from inside a Trellis task; "
+                    + "start a child with Nursery.start instead");
+        }
+        RealKernel rt = new RealKernel();
+        Object[] result = new Object[1];
+        var root = rt.spawn("main", null, -1, null, () -> result[0] = body.call());
+        Thread carrier = new Thread(rt::loop, "trellis-carrier");
+        carrier.start();
+        carrier.join();
+        rt.taskThreads().close();
+        if (rt.loopFailure != null) {
+            throw new IllegalStateException("the real runtime's loop failed: " + rt.loopFailure, rt.loopFailure);
+        }
+        Throwable failure = root.failure();
+        if (failure instanceof Exception e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+
+    /** A server runs for days: a task that ended is dropped, not kept for reports. */
+    @Override
+    protected boolean retainsTasks() {
+        return false;
+    }
+
+    @Override
+    protected void submit(Runnable continuation) {
+        if (starting != null && startingOn == Thread.currentThread()) {
+            // A task's first continuation; the same object comes back every time it is ready.
+            owners.put(continuation, starting);
+        }
+        queue.add(continuation);
+        // Read after the add: either the loop sees the continuation before it blocks, or this
+        // sees it polling and ends the poll (both fields are volatile, so one of the two holds).
+        if (polling) {
+            io.wakeup();
+        }
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime() - origin;
+    }
+
+    @Override
+    protected boolean othersWaiting() {
+        if (!batch.isEmpty() || !queue.isEmpty()) {
+            return true;
+        }
+        long now = nanoTime();
+        return timers.nextDeadline() <= now || (io.hasWaiters() && now - lastPoll >= POLL_AT_LEAST_EVERY_NANOS);
+    }
+
+    private TcpNetwork network;
+
+    @Override
+    public <T> T service(Class<T> type) {
+        return type == dev.trellis.runtime.Network.class ? type.cast(network()) : null;
+    }
+
+    /** This runtime's network, made on first use. */
+    public dev.trellis.runtime.Network network() {
+        if (network == null) {
+            network = new TcpNetwork(this, io, TcpNetwork.SYSTEM_RESOLVER, 0);
+        }
+        return network;
+    }
+
+    @Override
+    public long draw(long bound) {
+        return random.nextLong(bound);
+    }
+
+    /**
+     * For tests: a network over this runtime's sockets that resolves names with {@code resolver}
+     * and, unless {@code socketBufferBytes} is 0, sizes every socket's buffers to it.
+     */
+    TcpNetwork network(TcpNetwork.Resolver resolver, int socketBufferBytes) {
+        return new TcpNetwork(this, io, resolver, socketBufferBytes);
+    }
+
+    private void loop() {
+        try {
+            while (live > 0) {
+                fireDueTimers(nanoTime());
+                // One batch: what is ready now. What it readies waits for the next batch, after a
+                // poll of the sockets, so tasks that keep each other busy cannot starve them.
+                Runnable next;
+                while ((next = queue.poll()) != null) {
+                    batch.add(next);
+                }
+                while ((next = batch.poll()) != null) {
+                    next.run();
+                    afterRun(next);
+                }
+                pollSockets();
+            }
+        } catch (Throwable e) {
+            loopFailure = e;
+        } finally {
+            io.close();
+        }
+    }
+
+    /**
+     * A task whose continuation gave up the carrier while the kernel still counts it running has
+     * parked outside the kernel (a java.util.concurrent wait); if it is cancelled already, that
+     * wait is interrupted now, as a cancel arriving during it would.
+     */
+    private void afterRun(Runnable continuation) {
+        Task task = owners.get(continuation);
+        if (task == null) {
+            return;
+        }
+        if (task.state() == Task.State.DONE) {
+            owners.remove(continuation);
+        } else if (task.state() == Task.State.RUNNING) {
+            interruptIfCancelled(task);
+        }
+    }
+
+    private void pollSockets() {
+        if (live == 0) {
+            return;
+        }
+        long wait = 0;
+        if (queue.isEmpty()) {
+            long deadline = timers.nextDeadline();
+            wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - nanoTime();
+        }
+        if (wait > 0) {
+            polling = true;
+            if (!queue.isEmpty()) {
+                wait = 0;   // arrived before the flag was up: its submitter did not wake us
+            }
+        }
+        try {
+            io.poll(wait);
+        } finally {
+            polling = false;
+        }
+        lastPoll = nanoTime();
+    }
+}
