@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real runtime's kernel ({@link RealRuntime} is its entry point): tasks are virtual threads
- * whose continuations all run on one platform carrier thread, in the order they become ready, so code between two checkpoints never
- * interleaves with another task (trio's guarantee). Time is the system clock; I/O is real.
+ * whose continuations all run on one platform carrier thread, in the order they become ready, so
+ * code between two checkpoints never interleaves with another task (trio's guarantee). Time is the system clock; I/O is real.
  *
  * <p>The loop runs tasks in batches, as trio's does: every continuation ready when a batch
  * begins, then one poll of the sockets ({@link IoPoller}), which wakes the tasks whose sockets
