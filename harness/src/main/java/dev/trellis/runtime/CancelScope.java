@@ -113,8 +113,8 @@ public final class CancelScope {
     /**
      * Like {@link #close(Throwable)}, for a nursery whose failures were {@code escaping} (its first
      * real failure, or null) and the cancellations {@code beside} it: if this scope does not
-     * absorb them, one leaves riding on the failure (recorded by the kernel, and attached as a
-     * suppressed exception for the reader), for the scope it belongs to.
+     * absorb them, one leaves riding on the failure (recorded by the kernel, not attached to the
+     * failure), for the scope it belongs to.
      */
     Throwable close(Throwable escaping, java.util.List<Cancelled> beside) {
         Cancelled carried = Cancelled.pendingIn(kernel, escaping);
@@ -146,9 +146,10 @@ public final class CancelScope {
             return first;
         }
         if (carried == null) {
+            // Recorded by the kernel, for the scope it belongs to, and not attached to the failure:
+            // that scope absorbs it on the way out, and trio's group minus its Cancelled is the
+            // failure alone, which is what code that catches it above must see.
             kernel.cancellation().ride(escaping, first);
-            // For whoever reads the stack trace; the kernel's record is what scopes go by.
-            escaping.addSuppressed(first);
         }
         return escaping;
     }

@@ -9,9 +9,9 @@ import dev.trellis.runtime.spi.Kernel;
  * carries on does not swallow a cancellation. Let it propagate; if you catch it, rethrow it.
  *
  * <p>When a nursery ends with a real failure and a cancellation at once (trio raises the group
- * {@code {Cancelled, E}}), it throws the failure with this Cancelled attached as a suppressed
- * exception. The cancel scope the cancellation belongs to still counts it
- * ({@link CancelScope#cancelledCaught()}), while the failure goes on propagating.
+ * {@code {Cancelled, E}}), it throws the failure, and the kernel records this Cancelled as riding on
+ * it, for the cancel scope it belongs to, which counts it ({@link CancelScope#cancelledCaught()})
+ * while the failure goes on propagating alone, as trio's group minus its Cancelled does.
  */
 public final class Cancelled extends Error {
     /**

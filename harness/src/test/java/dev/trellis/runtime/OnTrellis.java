@@ -32,9 +32,9 @@ import java.util.TreeMap;
  * {@link CancelScope#open} (or {@code openShielded}) with {@code setDeadline(now + d)}; a nursery
  * is {@link Nursery#open}, its {@code caught} read from {@code nursery.cancelScope()} once
  * {@code open} has returned or thrown; {@code start} is {@link Nursery#start}. Errors are the
- * escaping throwable and its suppressed exceptions, recursively, except suppressed
- * {@link Cancelled}s a scope already absorbed ({@code isPending() == false}): those were caught
- * on the way out, as trio's {@code CancelScope._close} splits them off a MultiError.
+ * escaping throwable and its suppressed exceptions, recursively: all of them, as a user's catch
+ * block sees them (a Cancelled a scope absorbed on the way out must not be among them, as trio's
+ * {@code CancelScope._close} splits it off the MultiError).
  */
 final class OnTrellis {
     /** What {@code {"raise": name}} throws; trio's oracle raises {@code Boom(name)}. */
@@ -221,9 +221,6 @@ final class OnTrellis {
             default -> t.getClass().getSimpleName() + ": " + t.getMessage(); // never trio's: a mismatch
         });
         for (Throwable s : t.getSuppressed()) {
-            if (s instanceof Cancelled c && !c.isPending()) {
-                continue; // a scope on the way out absorbed it; it rides along only for the record
-            }
             flatten(s, out);
         }
     }

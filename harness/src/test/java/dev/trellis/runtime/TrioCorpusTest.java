@@ -38,6 +38,8 @@ class TrioCorpusTest {
     /** System property: run only the entries whose name contains this text. */
     static final String ONLY_PROPERTY = "trellis.trio.only";
     static final String CORPUS = "/trio/corpus.json";
+    /** System property: read the corpus from this file instead (a larger one made by oracle.py generate). */
+    static final String FILE_PROPERTY = "trellis.trio.corpus";
     /**
      * Real µs per program µs in real runs: hand-written programs' 1 ms steps become 50 ms, so a
      * timer may be up to 25 ms late before rounding to whole program milliseconds misreads it.
@@ -125,7 +127,9 @@ class TrioCorpusTest {
     static List<Entry> corpus() {
         String only = System.getProperty(ONLY_PROPERTY);
         List<Entry> out = new ArrayList<>();
-        try (InputStream in = TrioCorpusTest.class.getResourceAsStream(CORPUS)) {
+        String file = System.getProperty(FILE_PROPERTY);
+        try (InputStream in = file != null ? java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))
+                : TrioCorpusTest.class.getResourceAsStream(CORPUS)) {
             if (in == null) {
                 throw new IllegalStateException(CORPUS + " is not on the test classpath; regenerate it with "
                         + "python3 harness/src/test/trio/oracle.py generate --seed 1 --count 400");
