@@ -24,12 +24,6 @@ import java.util.concurrent.Callable;
  * }
  */
 public final class CancelScope {
-    /** A block that can see its scope, to cancel it or move its deadline. */
-    @FunctionalInterface
-    public interface Block {
-        void run(CancelScope scope) throws Exception;
-    }
-
     private final Kernel kernel;
     private final Scope scope;
     private boolean cancelledCaught;
@@ -40,12 +34,12 @@ public final class CancelScope {
     }
 
     /** Runs {@code block} in a new scope and returns the scope once the block is over. */
-    public static CancelScope open(Block block) throws Exception {
+    public static CancelScope open(Block<CancelScope> block) throws Exception {
         return run(false, Long.MAX_VALUE, block);
     }
 
     /** Like {@link #open}, with a shield: cancellations from outside do not reach the block. */
-    public static CancelScope openShielded(Block block) throws Exception {
+    public static CancelScope openShielded(Block<CancelScope> block) throws Exception {
         return run(true, Long.MAX_VALUE, block);
     }
 
@@ -58,6 +52,20 @@ public final class CancelScope {
     /** Runs {@code body}, cancelling it at {@code deadline} (time since the runtime started). */
     public static CancelScope moveOnAt(Duration deadline, Body body) throws Exception {
         return run(false, deadline.toNanos(), s -> body.run());
+    }
+
+    /**
+     * {@link #moveOnAfter(Duration, Body)} for a block that sees its own scope, as {@link #open}'s
+     * does: to cancel it early, or move its deadline ({@code scope.setDeadline}).
+     */
+    public static CancelScope moveOnAfter(Duration timeout, Block<CancelScope> block) throws Exception {
+        Kernel kernel = Kernel.current("CancelScope.moveOnAfter").kernel();
+        return run(false, Trellis.saturatedAdd(kernel.nanoTime(), timeout.toNanos()), block);
+    }
+
+    /** {@link #moveOnAt(Duration, Body)} for a block that sees its own scope. */
+    public static CancelScope moveOnAt(Duration deadline, Block<CancelScope> block) throws Exception {
+        return run(false, deadline.toNanos(), block);
     }
 
     /** Runs {@code body}; if it is still running after {@code timeout}, cancels it and throws {@link TooSlow}. */
@@ -80,7 +88,7 @@ public final class CancelScope {
         });
     }
 
-    private static CancelScope run(boolean shield, long deadline, Block block) throws Exception {
+    private static CancelScope run(boolean shield, long deadline, Block<CancelScope> block) throws Exception {
         Task task = Kernel.current("CancelScope");
         Kernel kernel = task.kernel();
         Scope s = kernel.cancellation().enterScope(shield);

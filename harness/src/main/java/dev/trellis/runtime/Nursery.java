@@ -25,18 +25,6 @@ import java.util.List;
  * {@code Cancelled} its own cancellation raised, neither of which a {@code close()} method can.
  */
 public final class Nursery {
-    /** The block of a nursery: starts children, may do work of its own. */
-    @FunctionalInterface
-    public interface Block {
-        void run(Nursery nursery) throws Exception;
-    }
-
-    /** The code of a task started with {@link #startAndWait}: it says when it is ready. */
-    @FunctionalInterface
-    public interface StartBody<T> {
-        void run(TaskStatus<T> status) throws Exception;
-    }
-
     /** How a task started with {@link #startAndWait} says it is ready (trio's {@code task_status}). */
     public interface TaskStatus<T> {
         /** Ready: {@code startAndWait} returns {@code value}, and the task moves into its nursery. */
@@ -75,7 +63,7 @@ public final class Nursery {
      * (or at the exit, when no child is left) joins the nursery's failures, so a nursery inside a
      * cancelled scope never returns normally unless its own scope absorbs that cancellation.
      */
-    public static void open(Block block) throws Exception {
+    public static void open(Block<Nursery> block) throws Exception {
         Task owner = Kernel.current("Nursery.open");
         Kernel kernel = owner.kernel();
         Scope scope = kernel.cancellation().enterScope(false);
@@ -165,7 +153,7 @@ public final class Nursery {
      * @throws IllegalStateException if the nursery has closed, or the task ended without calling
      *         {@code started}
      */
-    public <T> T startAndWait(String name, StartBody<T> body) throws Exception {
+    public <T> T startAndWait(String name, Block<TaskStatus<T>> body) throws Exception {
         refuseIfClosed(name);
         pendingStarts++;
         try {

@@ -229,6 +229,21 @@ class CancelScopeTest {
     }
 
     @Test
+    void aTimedBlockCanSeeItsOwnScopeToCancelItEarly() {
+        Sims.run(1, () -> {
+            boolean[] after = {false};
+            CancelScope s = CancelScope.moveOnAfter(Duration.ofSeconds(5), scope -> {
+                scope.cancel();
+                Trellis.checkpoint();   // raises Cancelled, which the scope absorbs
+                after[0] = true;
+            });
+            assertThat(s.cancelledCaught()).isTrue();
+            assertThat(after[0]).isFalse();
+            assertThat(Trellis.now()).isEqualTo(Duration.ZERO);
+        });
+    }
+
+    @Test
     void applicationCodeCannotCreateACancelled() {
         // A Cancelled thrown by hand would be absorbed by the first cancelled nursery it met.
         assertThat(Cancelled.class.getConstructors()).as("public constructors").isEmpty();

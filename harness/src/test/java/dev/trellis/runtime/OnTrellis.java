@@ -131,7 +131,7 @@ final class OnTrellis {
 
     private void scope(Scope x, Map<String, Object> env) throws Exception {
         CancelScope[] held = new CancelScope[1];
-        CancelScope.Block body = cs -> {
+        Block<CancelScope> body = cs -> {
             held[0] = cs;
             if (x.deadline() >= 0) {
                 cs.setDeadline(after(x.deadline()));
