@@ -138,6 +138,9 @@ public final class CancelScope {
         if (scope.absorbsCancellation()) {
             if (carried != null) {
                 carried.absorb();
+                if (carried != escaping) {
+                    kernel.cancellation().unride(escaping);   // absorbed: the record has done its work
+                }
             }
             beside.forEach(Cancelled::absorb);
             cancelledCaught = true;

@@ -232,6 +232,19 @@ public final class Cancellation {
         riding.put(failure, cancelled);
     }
 
+    /**
+     * Forgets what rides on {@code failure}, once the scope it belongs to absorbed it: a server whose
+     * connections fail beside a cancellation, thousands a day, would otherwise keep every one.
+     */
+    public void unride(Throwable failure) {
+        riding.remove(failure);
+    }
+
+    /** How many failures carry a cancellation now: for tests of what the runtime keeps. */
+    public int ridingCount() {
+        return riding.size();
+    }
+
     /** Looked up by the failure's identity, never iterated: its hash order can reach nothing. */
     private final Map<Throwable, Error> riding = new IdentityHashMap<>();
 }
