@@ -73,10 +73,24 @@ final class RealKernel extends Kernel {
         }
         RealKernel rt = new RealKernel();
         Object[] result = new Object[1];
-        var root = rt.spawn("main", null, -1, null, () -> result[0] = body.call());
+        dev.trellis.runtime.CancelScope[] everything = new dev.trellis.runtime.CancelScope[1];
+        // The body runs in a scope of its own: what an interrupt of the caller cancels.
+        var root = rt.spawn("main", null, -1, null, () -> dev.trellis.runtime.CancelScope.open(scope -> {
+            everything[0] = scope;
+            result[0] = body.call();
+        }));
         Thread carrier = new Thread(rt::loop, "trellis-carrier");
         carrier.start();
-        carrier.join();
+        try {
+            carrier.join();
+        } catch (InterruptedException interrupted) {
+            // The caller gave up (a JUnit timeout, a shutdown): cancel everything, let the tasks
+            // unwind and close their sockets, and only then say so. Left running, the server would
+            // go on accepting on its port with nobody to stop it.
+            rt.stopAll(everything, carrier);
+            Thread.currentThread().interrupt();
+            throw interrupted;
+        }
         rt.taskThreads().close();
         if (rt.loopFailure != null) {
             throw new IllegalStateException("the real runtime's loop failed: " + rt.loopFailure, rt.loopFailure);
@@ -91,6 +105,33 @@ final class RealKernel extends Kernel {
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return value;
+    }
+
+    /** How long an interrupted run waits for its tasks to unwind before it leaves them. */
+    static final long STOP_WAIT_MILLIS = 10_000;
+
+    /**
+     * Cancels the run's outermost scope from the carrier (the only thread that may touch the
+     * kernel), wakes the loop, and waits for the carrier to end, ignoring further interrupts.
+     */
+    private void stopAll(dev.trellis.runtime.CancelScope[] everything, Thread carrier) {
+        queue.add(() -> {
+            if (everything[0] != null) {
+                everything[0].cancel();
+            }
+        });
+        io.wakeup();
+        long until = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
+        while (carrier.isAlive() && System.nanoTime() < until) {
+            try {
+                carrier.join(100);
+            } catch (InterruptedException again) {
+                // keep waiting for the teardown; the caller's interrupt is restored after
+            }
+        }
+        if (!carrier.isAlive()) {
+            taskThreads().close();
+        }
     }
 
     /** A server runs for days: a task that ended is dropped, not kept for reports. */

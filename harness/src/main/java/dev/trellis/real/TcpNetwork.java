@@ -140,6 +140,16 @@ final class TcpNetwork implements Network {
         return addresses(host).get(0);
     }
 
+    private final AcceptErrors errors = new AcceptErrors();
+
+    private static void closeQuietly(SocketChannel s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // it is going anyway
+        }
+    }
+
     private void configure(SocketChannel channel) throws IOException {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -177,15 +187,35 @@ final class TcpNetwork implements Network {
                 SocketChannel s;
                 try {
                     s = channel.accept();
-                    if (s != null) {
-                        configure(s);
-                        return new TcpStream(s, String.valueOf(s.getRemoteAddress()));
-                    }
                 } catch (IOException e) {
                     if (closed) {
                         throw new ClosedResourceException("listener on " + address + " is closed");
                     }
-                    throw new IllegalStateException("accept failed on " + address + ": " + e.getMessage(), e);
+                    switch (AcceptErrors.kind(e)) {
+                        case EXHAUSTED -> {
+                            // Out of descriptors or memory: what frees them is other connections
+                            // ending, so wait a little and try again (trio's serve_listeners).
+                            errors.report(address, e, "retrying every " + AcceptErrors.BACKOFF.toMillis() + " ms");
+                            dev.trellis.runtime.Trellis.sleep(AcceptErrors.BACKOFF);
+                            continue;
+                        }
+                        case CONNECTION -> {
+                            errors.report(address, e, "that connection is dropped");   // its peer gave up first
+                            continue;
+                        }
+                        default -> throw new IllegalStateException("accept failed on " + address + ": " + e.getMessage(), e);
+                    }
+                }
+                if (s != null) {
+                    try {
+                        configure(s);
+                        return new TcpStream(s, String.valueOf(s.getRemoteAddress()));
+                    } catch (IOException e) {
+                        // The connection went before it could be set up: close it, serve the next.
+                        closeQuietly(s);
+                        errors.report(address, e, "an accepted connection could not be set up and was closed");
+                        continue;
+                    }
                 }
                 io.await(channel, SelectionKey.OP_ACCEPT, "accept on " + address);
             }
