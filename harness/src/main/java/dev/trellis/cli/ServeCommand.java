@@ -59,15 +59,14 @@ final class ServeCommand implements Callable<Integer> {
             Network net = Network.current();
             try (Listener listener = net.listen(Address.of(host, port))) {
                 System.out.println("serving " + program + " on " + listener.address() + " (Ctrl-C stops)");
-                // The real runtime keeps no trace, where the failure would be noted: say it here.
-                Handler reporting = stream -> {
+                // A failure that closes only its connection the runtime logs, at most once per 10 s
+                // with a count; one that stops the server is said here, once.
+                Handler reporting = onFailure == Network.OnHandlerFailure.CLOSE_CONNECTION ? handler : stream -> {
                     try {
                         handler.handle(stream);
                     } catch (Exception | AssertionError e) {
                         // Cancelled is an Error, so a cancellation passes by unprinted.
-                        System.err.println(onFailure == Network.OnHandlerFailure.PROPAGATE
-                                ? "a connection's handler failed, which stops the server: " + e
-                                : "a connection's handler failed and the connection was closed: " + e);
+                        System.err.println("a connection's handler failed, which stops the server: " + e);
                         throw e;
                     }
                 };

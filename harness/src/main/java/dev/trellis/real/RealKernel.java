@@ -107,6 +107,15 @@ final class RealKernel extends Kernel {
         return value;
     }
 
+    private final Reports reports = new Reports();
+
+    /** The real runtime keeps no trace: a handler's failure that closed only its connection is logged. */
+    @Override
+    public void handlerFailed(String connection, Throwable failure) {
+        reports.report("handler " + failure.getClass().getName(), "the handler of " + connection
+                + " failed and its connection was closed: " + failure);
+    }
+
     /** How long an interrupted run waits for its tasks to unwind before it leaves them. */
     static final long STOP_WAIT_MILLIS = 10_000;
 

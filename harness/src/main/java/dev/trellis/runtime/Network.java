@@ -48,8 +48,9 @@ public interface Network {
         /** The failure cancels the server and every connection and propagates, as in trio. */
         PROPAGATE,
         /**
-         * The failure is noted in the trace (the real runtime keeps none: {@code trellis serve}
-         * prints it); only that connection closes.
+         * Only that connection closes; the failure is noted in the simulator's trace, and the real
+         * runtime logs it ({@code System.Logger} "dev.trellis.real", each kind of failure at most
+         * once per 10 s, with a count, so a flood of resets cannot flood the log).
          */
         CLOSE_CONNECTION
     }
@@ -71,7 +72,8 @@ public interface Network {
                     return;
                 }
                 n++;
-                nursery.start("conn-" + n, () -> {
+                String name = "conn-" + n;
+                nursery.start(name, () -> {
                     try (stream) {
                         handler.handle(stream);
                     } catch (Cancelled c) {
@@ -80,7 +82,8 @@ public interface Network {
                         if (onFailure == OnHandlerFailure.PROPAGATE) {
                             throw e;
                         }
-                        Trellis.note("handler failed and its connection was closed: " + e);
+                        // Noted in the simulator's trace; logged by the real runtime, which keeps none.
+                        Kernel.current("Network.serve").kernel().handlerFailed(name + " of " + listener.address(), e);
                     }
                 });
             }

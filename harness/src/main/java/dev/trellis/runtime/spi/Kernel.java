@@ -648,6 +648,15 @@ public abstract class Kernel {
     public int newNurseryId() { return nextNurseryId++; }
 
     /** Records an application or primitive event in the trace. */
+    /**
+     * A connection's handler failed and only that connection was closed
+     * ({@code OnHandlerFailure.CLOSE_CONNECTION}): noted in the trace; an engine without a trace
+     * says it elsewhere (the real runtime, to its log).
+     */
+    public void handlerFailed(String connection, Throwable failure) {
+        note("handler failed and its connection was closed: " + failure);   // the trace's words: its hash reads them
+    }
+
     public void note(String text) {
         trace(TraceKind.NOTE, currentOrNull(), 0, 0, text);
     }
