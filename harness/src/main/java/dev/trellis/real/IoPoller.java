@@ -115,6 +115,11 @@ final class IoPoller implements AutoCloseable {
         }
     }
 
+    /** How many tasks wait on a channel now. */
+    int waiting() {
+        return waiting;
+    }
+
     /** Ends a {@link #poll} in progress (or the next one) early. Any thread may call. */
     void wakeup() {
         selector.wakeup();

@@ -77,6 +77,7 @@ final class RealKernel extends Kernel {
         // The body runs in a scope of its own: what an interrupt of the caller cancels.
         var root = rt.spawn("main", null, -1, null, () -> dev.trellis.runtime.CancelScope.open(scope -> {
             everything[0] = scope;
+            rt.everything = scope;
             result[0] = body.call();
         }));
         Thread carrier = new Thread(rt::loop, "trellis-carrier");
@@ -92,6 +93,9 @@ final class RealKernel extends Kernel {
             throw interrupted;
         }
         rt.taskThreads().close();
+        if (rt.deadlock != null) {
+            throw new IllegalStateException(rt.deadlock);
+        }
         if (rt.loopFailure != null) {
             throw new IllegalStateException("the real runtime's loop failed: " + rt.loopFailure, rt.loopFailure);
         }
@@ -108,12 +112,46 @@ final class RealKernel extends Kernel {
     }
 
     private final Reports reports = new Reports();
+    /** The run's outermost scope, once the body has opened it: what a deadlock or an interrupt cancels. */
+    private dev.trellis.runtime.CancelScope everything;
+    /** What a deadlock found, once one was: the run then ends with it. */
+    private String deadlock;
 
     /** The real runtime keeps no trace: a handler's failure that closed only its connection is logged. */
     @Override
     public void handlerFailed(String connection, Throwable failure) {
         reports.report("handler " + failure.getClass().getName(), "the handler of " + connection
                 + " failed and its connection was closed: " + failure);
+    }
+
+    /**
+     * Nothing is ready, no timer is pending, no task waits on a socket, and every live task is
+     * parked in a kernel wait, which only another task or a timer can end: nothing will ever run
+     * again. Instead of a poll that never returns, say so, naming each task's wait, and cancel
+     * everything so the run ends (as the simulator reports a {@code Deadlock}). A task parked
+     * outside the kernel (a java.util.concurrent wait, which a thread of its own could end) or a
+     * task not seen yet rules it out.
+     */
+    private boolean deadlocked() {
+        if (deadlock != null || !queue.isEmpty() || io.waiting() > 0 || live == 0 || owners.size() != live) {
+            return false;
+        }
+        java.util.List<Task> parked = new java.util.ArrayList<>(owners.values());
+        if (!parked.stream().allMatch(t -> t.state() == Task.State.PARKED)) {
+            return false;
+        }
+        parked.sort(java.util.Comparator.comparingInt(t -> t.id));
+        StringBuilder sb = new StringBuilder("Deadlock: every task of the real runtime waits and nothing can wake one "
+                + "(no timer, no socket, no task left to run):");
+        for (Task t : parked) {
+            sb.append("\n  - ").append(t).append(" waits: ").append(t.waitingOn());
+        }
+        sb.append("\nThe tasks were cancelled to end the run.");
+        deadlock = sb.toString();
+        if (everything != null) {
+            everything.cancel();
+        }
+        return true;
     }
 
     /** How long an interrupted run waits for its tasks to unwind before it leaves them. */
@@ -253,6 +291,9 @@ final class RealKernel extends Kernel {
         if (queue.isEmpty()) {
             long deadline = timers.nextDeadline();
             wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - nanoTime();
+        }
+        if (wait == Long.MAX_VALUE && deadlocked()) {
+            return;   // every task was cancelled: they run next, and the run ends with the report
         }
         if (wait > 0) {
             polling = true;
