@@ -225,18 +225,23 @@ final class Execution extends Kernel {
         trackRunningTask(true);
         ThreadBirths.watchFromHere();
         try {
-            root = spawn("main", null, -1, null, body::run);
-            loop();
-            if (failure == null) {
-                strategy.end();
+            try {
+                root = spawn("main", null, -1, null, body::run);
+                loop();
+                if (failure == null) {
+                    strategy.end();
+                }
+            } catch (Replay.ReplayDiverged e) {
+                fail(Failures.divergence(this, e));
             }
-        } catch (Replay.ReplayDiverged e) {
-            fail(Failures.divergence(this, e));
+            if (failure != null) {
+                Teardown.run(this);
+            }
+        } finally {
+            // Whatever went wrong in the engine itself, the kernel leaves the list of those
+            // tracking their running task: a static list every lookup reads, and that keeps it.
+            trackRunningTask(false);
         }
-        if (failure != null) {
-            Teardown.run(this);
-        }
-        trackRunningTask(false);
         if (failure == null) {
             bodyFailure = root.failure();
             checkInvariants();

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 final class Watchdog {
     /** What one driver thread is running now. */
     static final class Slot {
+        /** The driver thread it belongs to: a slot whose thread has ended is dropped. */
+        final Thread owner = Thread.currentThread();
         volatile Execution execution;
         volatile Consumer<Result> onRunaway;
         private long lastStamp = -1;
@@ -24,6 +26,11 @@ final class Watchdog {
     private static Thread thread;
 
     private Watchdog() {}
+
+    /** How many driver threads have a slot: for tests of what the watchdog keeps. */
+    static int slots() {
+        return SLOTS.size();
+    }
 
     /** The calling driver thread's slot. */
     static Slot slot() {
@@ -55,6 +62,9 @@ final class Watchdog {
             for (Slot slot : SLOTS) {
                 check(slot, now);
             }
+            // Driver threads come and go (idle ones expire; a runaway's is replaced): their
+            // slots must too, or a simulator that runs for days keeps one per thread it ever had.
+            SLOTS.removeIf(slot -> !slot.owner.isAlive());
         }
     }
 
