@@ -42,7 +42,8 @@ import java.util.Optional;
  *   <li>An accepted name X is registered, X is sent {@code <meta>: Welcome X.\n} and every other
  *       user {@code <meta>: X joined.\n}, in one atomic step.</li>
  *   <li>Every later line is a message, relayed to every other user as {@code <X> : M\n}, where M
- *       is the line decoded with replacement and every ISO control character replaced by U+FFFD.
+ *       is the line decoded with replacement and every control, format (bidi, zero-width) or
+ *       line-separator character replaced by U+FFFD.
  *       Empty lines are messages too. The sender never gets its own message.</li>
  *   <li>A line longer than the limit (1024 bytes without its {@code \n} or {@code \r\n} by default) is discarded
  *       as it arrives, never buffered whole; its sender gets {@code <meta>: Line too long (max
@@ -284,12 +285,24 @@ public final class Chat implements Handler {
         };
     }
 
-    /** A chat line as relayed: UTF-8 decoded with replacement, every ISO control character replaced by U+FFFD. */
+    /**
+     * A chat line as relayed: UTF-8 decoded with replacement, every character that can forge what
+     * a terminal shows replaced by U+FFFD: controls, format characters (the bidi overrides that
+     * turn {@code <bob> : hi} around, zero-width ones) and line or paragraph separators.
+     */
     static String message(byte[] line) {
         String text = new String(line, 0, withoutCr(line), StandardCharsets.UTF_8);
         StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) ? 0xFFFD : cp));
+        text.codePoints().forEach(cp -> out.appendCodePoint(spoofs(cp) ? 0xFFFD : cp));
         return out.toString();
+    }
+
+    /** Whether {@code cp} can change how a terminal shows the text around it. */
+    static boolean spoofs(int cp) {
+        return Character.isISOControl(cp) || switch (Character.getType(cp)) {
+            case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
     }
 
     /** The line's length without a trailing {@code \r}. */

@@ -14,15 +14,27 @@ import java.util.Map;
 final class ChatText {
     private ChatText() {}
 
-    /** Text as the robust chat relays it: invalid UTF-8 and control characters replaced by U+FFFD. */
+    /**
+     * Text as the robust chat relays it: invalid UTF-8 and every character that can forge what a
+     * terminal shows (controls, format characters such as the bidi overrides, line and paragraph
+     * separators) replaced by U+FFFD.
+     */
     static String clean(byte[] bytes) {
         String s = new String(bytes, StandardCharsets.UTF_8);
         if (ascii(bytes) && s.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
             return s;
         }
         StringBuilder out = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? 0xFFFD : c));
+        s.codePoints().forEach(c -> out.appendCodePoint(spoofs(c) ? 0xFFFD : c));
         return out.toString();
+    }
+
+    /** Whether {@code cp} can change how a terminal shows the text around it. */
+    static boolean spoofs(int cp) {
+        return Character.isISOControl(cp) || switch (Character.getType(cp)) {
+            case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
     }
 
     /** Whether a received line is valid UTF-8 ({@code text} its decoding) with no control character. */
@@ -35,7 +47,7 @@ final class ChatText {
             }
             return true;
         }
-        return validUtf8(bytes) && text.codePoints().noneMatch(Character::isISOControl);
+        return validUtf8(bytes) && text.codePoints().noneMatch(ChatText::spoofs);
     }
 
     private static boolean ascii(byte[] bytes) {

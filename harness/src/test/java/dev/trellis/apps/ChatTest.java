@@ -99,7 +99,8 @@ class ChatTest {
             byte[] said = concat(
                     lines("tab\there\r", "", "y".repeat(1024), "z".repeat(1025)),
                     new byte[] {'b', 'a', 'd', ' ', (byte) 0xFF, (byte) 0xFE, '\n'},
-                    lines("bell\u0007 del\u007F c1\u0085 cr\rin", "x".repeat(100_000), "after long", "é ok"));
+                    lines("bell\u0007 del\u007F c1\u0085 cr\rin", "x".repeat(100_000), "after long", "é ok",
+                            "hi \u202Eevol\u202C zw\u200Bsp ls\u2028ps\u2029"));
             for (long seed = 0; seed < SEEDS; seed++) {
                 Map<String, String> got = run(seed, Chat::new,
                         user("alice", 0, line(0, "alice")),
@@ -107,7 +108,9 @@ class ChatTest {
                         user("carol", 20, line(20, "carol")));
                 String relayed = "<bob> : tab" + FFFD + "here\n<bob> : \n<bob> : " + "y".repeat(1024) + "\n"
                         + "<bob> : bad " + FFFD + FFFD + "\n<bob> : bell" + FFFD + " del" + FFFD + " c1" + FFFD + " cr" + FFFD
-                        + "in\n<bob> : after long\n<bob> : é ok\n";
+                        + "in\n<bob> : after long\n<bob> : é ok\n"
+                        // bidi overrides, zero-width and separator characters forge what a terminal shows
+                        + "<bob> : hi " + FFFD + "evol" + FFFD + " zw" + FFFD + "sp ls" + FFFD + "ps" + FFFD + "\n";
                 assertThat(got.get("alice")).isEqualTo(PROMPT + "<meta>: Welcome alice.\n<meta>: bob joined.\n"
                         + "<meta>: carol joined.\n" + relayed);
                 assertThat(got.get("carol")).isEqualTo(PROMPT + "<meta>: Welcome carol.\n" + relayed);
