@@ -34,6 +34,27 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "12345", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
+    /**
+     * A warning when {@code host} is not a loopback address: the tutorial's servers have no
+     * authentication and no limits yet, and bound there they serve anyone who can reach the port.
+     */
+    static String exposure(String host) {
+        java.net.InetAddress[] all;
+        try {
+            all = java.net.InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            return null;   // listen says what is wrong with it
+        }
+        for (java.net.InetAddress a : all) {
+            if (!a.isLoopbackAddress()) {
+                return "warning: --host " + host + " is not a loopback address: anyone who can reach " + a.getHostAddress()
+                        + " can connect, and these servers have no authentication and no connection limit; "
+                        + "use 127.0.0.1 to serve this machine only";
+            }
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
         Programs.Program served = Programs.find(program).filter(Programs.Program::hasServer).orElse(null);
@@ -41,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("unknown server '" + program + "': programs with a server are: "
                     + Programs.names(Programs.Program::hasServer));
             return 2;
+        }
+        String warning = exposure(host);
+        if (warning != null) {
+            System.err.println(warning);
         }
         Handler handler = served.server().get();
         Network.OnHandlerFailure onFailure = served.onFailure();

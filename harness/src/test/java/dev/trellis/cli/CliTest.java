@@ -59,6 +59,13 @@ class CliTest {
     }
 
     @Test
+    void servingBeyondLoopbackIsWarnedAbout() {
+        assertThat(ServeCommand.exposure("0.0.0.0")).startsWith("warning: --host 0.0.0.0 is not a loopback address");
+        assertThat(ServeCommand.exposure("127.0.0.1")).isNull();
+        assertThat(ServeCommand.exposure("localhost")).isNull();
+    }
+
+    @Test
     void anUnknownProgramIsRefusedWithTheKnownOnes() {
         assertThat(refused("demo", "chatt", "--sim"))
                 .contains("unknown program 'chatt': programs with a demo are: nursery, echo");
