@@ -39,6 +39,9 @@ import java.util.Optional;
  *       characters, not starting with < and without >. Please enter another: },
  *       {@code <meta>: Username taken. Please enter another: } or
  *       {@code <meta>: Line too long. Please enter another: }.</li>
+ *   <li>With a login deadline ({@link #Chat(int, int, Duration)}; none by default, as in the
+ *       tutorial), a connection that has no accepted name by then is sent {@code <meta>: You did
+ *       not log in in time; goodbye.\n} and closed.</li>
  *   <li>An accepted name X is registered, X is sent {@code <meta>: Welcome X.\n} and every other
  *       user {@code <meta>: X joined.\n}, in one atomic step.</li>
  *   <li>Every later line is a message, relayed to every other user as {@code <X> : M\n}, where M
@@ -95,12 +98,14 @@ public final class Chat implements Handler {
             utf8("<meta>: Names are 1 to 32 printable characters, not starting with < and without >. Please enter another: ");
     static final byte[] TAKEN = utf8("<meta>: Username taken. Please enter another: ");
     static final byte[] NAME_TOO_LONG = utf8("<meta>: Line too long. Please enter another: ");
+    static final byte[] LOGIN_TIMED_OUT = utf8("<meta>: You did not log in in time; goodbye.\n");
     static final byte[] DISCONNECTED = utf8("<meta>: You were disconnected: you did not read fast enough.\n");
     static final int MAX_NAME = 32;
 
     private final int maxLine;
     private final int outboxLines;
     private final Outgoing lineTooLong;
+    private final Duration loginDeadline;
     private final ChatRoom room = new ChatRoom();
     private long nextConnection;
 
@@ -111,6 +116,21 @@ public final class Chat implements Handler {
 
     /** A chat server whose lines hold at most {@code maxLine} bytes and outboxes {@code outboxLines} lines. */
     public Chat(int maxLine, int outboxLines) {
+        this(maxLine, outboxLines, null);
+    }
+
+    /**
+     * A chat server whose lines hold at most {@code maxLine} bytes and outboxes {@code outboxLines}
+     * lines, where a connection that has not logged in within {@code loginDeadline} of connecting
+     * is told {@code <meta>: You did not log in in time; goodbye.\n} and closed (null: no deadline,
+     * as the tutorial's). Without one, a peer that connects and never names itself holds its
+     * connection for as long as the server runs.
+     */
+    public Chat(int maxLine, int outboxLines, Duration loginDeadline) {
+        if (loginDeadline != null && (loginDeadline.isNegative() || loginDeadline.isZero())) {
+            throw new IllegalArgumentException("loginDeadline must be positive (or null for none), was [" + loginDeadline + "]");
+        }
+        this.loginDeadline = loginDeadline;
         if (maxLine < 1) {
             throw new IllegalArgumentException("maxLine must be positive, was [" + maxLine + "]");
         }
@@ -131,7 +151,7 @@ public final class Chat implements Handler {
             LineReader lines = new LineReader(stream, maxLine);
             Member[] joined = new Member[1];
             Nursery.open(connection -> {
-                Member me = logIn(stream, lines, id, connection.cancelScope());
+                Member me = logInInTime(stream, lines, id, connection.cancelScope());
                 if (me == null) {
                     return;
                 }
@@ -154,6 +174,20 @@ public final class Chat implements Handler {
         } catch (BrokenStreamException | ClosedResourceException e) {
             // The peer broke the connection: that ends this connection and nothing else.
         }
+    }
+
+    /** {@link #logIn} within the login deadline; null, after a goodbye, if it passes first. */
+    private Member logInInTime(ByteStream stream, LineReader lines, long id, CancelScope connection) throws Exception {
+        if (loginDeadline == null) {
+            return logIn(stream, lines, id, connection);
+        }
+        Member[] me = new Member[1];
+        // No checkpoint between a successful join and the end of the body: a joined member is never lost to the deadline.
+        CancelScope login = CancelScope.moveOnAfter(loginDeadline, () -> me[0] = logIn(stream, lines, id, connection));
+        if (me[0] == null && login.cancelledCaught()) {
+            CancelScope.moveOnAfter(FAREWELL, () -> stream.sendAll(LOGIN_TIMED_OUT));
+        }
+        return me[0];
     }
 
     /** Asks for names until one is accepted; null if the stream ends first. */

@@ -1,15 +1,18 @@
 package dev.trellis.cli;
 
+import dev.trellis.apps.Chat;
 import dev.trellis.apps.Programs;
 import dev.trellis.real.RealRuntime;
 import dev.trellis.runtime.Address;
 import dev.trellis.runtime.Handler;
 import dev.trellis.runtime.Listener;
 import dev.trellis.runtime.Network;
+import dev.trellis.scenario.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** Runs one of the seed's servers for real, on the real runtime and real TCP. */
@@ -34,6 +37,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "12345", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--max-connections", defaultValue = "1024", paramLabel = "N",
+            description = "At most N connections at once; at the cap the server stops accepting until one closes "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout", defaultValue = "10m", paramLabel = "DURATION",
+            description = "Close a connection whose receive or send waits longer than this: a peer that stops "
+                    + "reading or writing; 0 for none (default: ${DEFAULT-VALUE}).")
+    String idleTimeout;
+
+    @Option(names = "--login-deadline", paramLabel = "DURATION",
+            description = "chat only: close a connection that has not logged in within this long; 0 for none "
+                    + "(default: 60s).")
+    String loginDeadline;
+
     /**
      * A warning when {@code host} is not a loopback address: the tutorial's servers have no
      * authentication and no limits yet, and bound there they serve anyone who can reach the port.
@@ -48,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         for (java.net.InetAddress a : all) {
             if (!a.isLoopbackAddress()) {
                 return "warning: --host " + host + " is not a loopback address: anyone who can reach " + a.getHostAddress()
-                        + " can connect, and these servers have no authentication and no connection limit; "
+                        + " can connect, and these servers have no authentication; "
                         + "use 127.0.0.1 to serve this machine only";
             }
         }
@@ -63,14 +81,22 @@ final class ServeCommand implements Callable<Integer> {
                     + Programs.names(Programs.Program::hasServer));
             return 2;
         }
+        Network.Limits limits;
+        Handler handler;
+        try {
+            limits = Network.Limits.NONE.withMaxConnections(maxConnections).withIdleTimeout(positiveOrNone("--idle-timeout", idleTimeout));
+            handler = handler(served);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         String warning = exposure(host);
         if (warning != null) {
             System.err.println(warning);
         }
-        Handler handler = served.server().get();
         Network.OnHandlerFailure onFailure = served.onFailure();
         try {
-            serve(handler, onFailure);
+            serve(handler, onFailure, limits);
         } catch (Exception e) {
             // The server itself failed: its port was taken, or (served with PROPAGATE) a handler failed, printed above.
             System.err.println("server " + program + " stopped: " + e);
@@ -79,7 +105,30 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void serve(Handler handler, Network.OnHandlerFailure onFailure) throws Exception {
+    /** The program's handler; the chat's with its login deadline, which only the chat has. */
+    private Handler handler(Programs.Program served) {
+        if (!served.name().equals("chat")) {
+            if (loginDeadline != null) {
+                throw new IllegalArgumentException("--login-deadline is for the chat only: " + served.name() + " has no login");
+            }
+            return served.server().get();
+        }
+        Duration deadline = positiveOrNone("--login-deadline", loginDeadline == null ? "60s" : loginDeadline);
+        return new Chat(Chat.DEFAULT_MAX_LINE, Chat.DEFAULT_OUTBOX, deadline);
+    }
+
+    /** A duration option: null for {@code 0}, the meaning of "none". */
+    private static Duration positiveOrNone(String option, String text) {
+        Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+        return d.isZero() ? null : d;
+    }
+
+    private void serve(Handler handler, Network.OnHandlerFailure onFailure, Network.Limits limits) throws Exception {
         RealRuntime.run(() -> {
             Network net = Network.current();
             try (Listener listener = net.listen(Address.of(host, port))) {
@@ -95,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
                         throw e;
                     }
                 };
-                net.serve(listener, reporting, onFailure);
+                net.serve(listener, reporting, onFailure, limits);
             }
             return null;
         });

@@ -2,6 +2,7 @@ package dev.trellis.runtime;
 
 import dev.trellis.runtime.spi.Kernel;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -60,30 +61,87 @@ public interface Network {
         serve(listener, handler, OnHandlerFailure.PROPAGATE);
     }
 
+    /**
+     * What a server holds its connections to; {@link #NONE} holds them to nothing, as trio's
+     * {@code serve_tcp} does. A server that runs for weeks on a reachable port wants both.
+     *
+     * @param maxConnections how many connections may be open at once; at the cap the server stops
+     *     accepting until one closes (new peers wait in the listen backlog, then see a refusal)
+     * @param idleTimeout how long any one receive or send on a connection may wait; past it the
+     *     connection counts as gone: the handler sees a {@link BrokenStreamException} and the server
+     *     closes the connection without noting a failure. Null: no limit
+     */
+    record Limits(int maxConnections, Duration idleTimeout) {
+        /** No cap, no idle timeout. */
+        public static final Limits NONE = new Limits(Integer.MAX_VALUE, null);
+
+        public Limits {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, was [" + maxConnections + "]");
+            }
+            if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
+                throw new IllegalArgumentException("idleTimeout must be positive (or null for none), was [" + idleTimeout + "]");
+            }
+        }
+
+        /** These limits with a connection cap. */
+        public Limits withMaxConnections(int max) {
+            return new Limits(max, idleTimeout);
+        }
+
+        /** These limits with an idle timeout (null: none). */
+        public Limits withIdleTimeout(Duration timeout) {
+            return new Limits(maxConnections, timeout);
+        }
+    }
+
     /** Accepts connections until cancelled (or the listener closes), each handled in its own task. */
     default void serve(Listener listener, Handler handler, OnHandlerFailure onFailure) throws Exception {
+        serve(listener, handler, onFailure, Limits.NONE);
+    }
+
+    /**
+     * Accepts connections until cancelled (or the listener closes), each handled in its own task,
+     * within {@code limits}.
+     */
+    default void serve(Listener listener, Handler handler, OnHandlerFailure onFailure, Limits limits) throws Exception {
+        // A bounded channel as a semaphore: a slot is sent before each accept and taken back when
+        // its connection ends, so the accept waits while maxConnections are open.
+        Channel<Boolean> open = limits.maxConnections() == Integer.MAX_VALUE ? null : Channel.bounded(limits.maxConnections());
         Nursery.open(nursery -> {
             int n = 0;
             while (true) {
-                ByteStream stream;
+                if (open != null) {
+                    open.send(Boolean.TRUE);
+                }
+                ByteStream accepted;
                 try {
-                    stream = listener.accept();
+                    accepted = listener.accept();
                 } catch (ClosedResourceException closed) {
                     return;
                 }
                 n++;
                 String name = "conn-" + n;
+                IdleLimitedStream limited = limits.idleTimeout() == null ? null : new IdleLimitedStream(accepted, limits.idleTimeout());
+                ByteStream stream = limited == null ? accepted : limited;
                 nursery.start(name, () -> {
                     try (stream) {
                         handler.handle(stream);
                     } catch (Cancelled c) {
                         throw c;
                     } catch (Exception | AssertionError e) {
+                        if (limited != null && limited.idled() && e instanceof BrokenStreamException) {
+                            return;   // the idle timeout ended it: a limit met, not a failure
+                        }
                         if (onFailure == OnHandlerFailure.PROPAGATE) {
                             throw e;
                         }
                         // Noted in the simulator's trace; logged by the real runtime, which keeps none.
                         Kernel.current("Network.serve").kernel().handlerFailed(name + " of " + listener.address(), e);
+                    } finally {
+                        if (open != null) {
+                            open.tryReceive();   // not a checkpoint: the slot comes back even when cancelled
+                        }
                     }
                 });
             }
