@@ -28,6 +28,8 @@ final class IoPoller implements AutoCloseable {
 
     private final Kernel kernel;
     private final Selector selector;
+    /** How many times {@link #wakeup} was called: a test sees that readiness does not wake the selector. */
+    private final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
     private int waiting;
 
     /** The tasks waiting on one channel: to read or accept, and to write or finish connecting. */
@@ -120,8 +122,14 @@ final class IoPoller implements AutoCloseable {
         return waiting;
     }
 
+    /** How many wakeups were asked for so far. */
+    long wakeups() {
+        return wakeups.sum();
+    }
+
     /** Ends a {@link #poll} in progress (or the next one) early. Any thread may call. */
     void wakeup() {
+        wakeups.increment();
         selector.wakeup();
     }
 

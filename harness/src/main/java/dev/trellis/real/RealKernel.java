@@ -50,6 +50,8 @@ final class RealKernel extends Kernel {
     private final IoPoller io = new IoPoller(this);
     /** True while the loop may block in a poll: a submission must then wake it. */
     private volatile boolean polling;
+    /** The platform thread that runs the loop; a submit from it (a socket made ready in a poll) needs no wakeup. */
+    private volatile Thread loopThread;
     private long lastPoll;
     private Throwable loopFailure;
     /** Runs started in this JVM, to tell one run from another in messages. */
@@ -196,7 +198,9 @@ final class RealKernel extends Kernel {
         queue.add(continuation);
         // Read after the add: either the loop sees the continuation before it blocks, or this
         // sees it polling and ends the poll (both fields are volatile, so one of the two holds).
-        if (polling) {
+        // The loop's own thread submits while polling only from the poll's ready callback: the
+        // poll ends by itself then, and a wakeup would only make the next one return at once.
+        if (polling && Thread.currentThread() != loopThread) {
             io.wakeup();
         }
     }
@@ -222,6 +226,11 @@ final class RealKernel extends Kernel {
         return type == dev.trellis.runtime.Network.class ? type.cast(network()) : null;
     }
 
+    /** For tests: how many times the selector was asked to wake up. */
+    long selectorWakeups() {
+        return io.wakeups();
+    }
+
     /** This runtime's network, made on first use. */
     public dev.trellis.runtime.Network network() {
         if (network == null) {
@@ -244,6 +253,7 @@ final class RealKernel extends Kernel {
     }
 
     private void loop() {
+        loopThread = Thread.currentThread();
         try {
             while (live > 0) {
                 fireDueTimers(nanoTime());
