@@ -132,8 +132,9 @@ public final class HappyEyeballs {
                 throw c;
             }
             Trellis.event(CONNECTED, index, 0);
-            // A compare-and-set, not a read then a write: two connects can finish at the same
-            // instant, and on the real runtime in parallel. The loser of that race closes its own.
+            // Two connects can finish in the same batch; tasks run one at a time on either engine,
+            // so a read then a write would do, but a compare-and-set says so without a comment
+            // about the scheduler. The loser of that race closes its own.
             if (race.winner.compareAndSet(-1, index)) {
                 race.streams.set(index, stream);
                 Trellis.event(WIN, index, 0);

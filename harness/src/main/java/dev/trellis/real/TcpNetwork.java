@@ -91,7 +91,9 @@ final class TcpNetwork implements Network {
 
     @Override
     public ByteStream connect(Address address) {
-        kernel.checkpoint();
+        // As trio's socket connect (and the simulator's): a cancellation check before, a schedule
+        // point that ignores cancellation after, so a connect that succeeded is never lost to a cancel.
+        kernel.checkpointIfCancelled();
         InetAddress ip = firstAddress(address.host());
         String where = address + (address.host().equals(ip.getHostAddress()) ? "" : " (" + ip.getHostAddress() + ")");
         SocketChannel channel = null;
@@ -104,8 +106,10 @@ final class TcpNetwork implements Network {
                     io.await(channel, SelectionKey.OP_CONNECT, "connect to " + where);
                 }
             }
+            TcpStream stream = new TcpStream(channel, where);
+            kernel.yieldNow();
             connected = true;
-            return new TcpStream(channel, where);
+            return stream;
         } catch (IOException e) {
             throw new ConnectException("cannot connect to " + where + ": " + e.getMessage(), e);
         } finally {
@@ -328,6 +332,7 @@ final class TcpNetwork implements Network {
                     throw failure(e);
                 }
             }
+            kernel.yieldNow();   // a full checkpoint, split around the shutdown, as the simulator's streams take it
         }
 
         @Override

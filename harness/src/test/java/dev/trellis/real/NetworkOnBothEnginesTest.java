@@ -209,6 +209,47 @@ class NetworkOnBothEnginesTest {
 
     @Nested
     class Connect {
+        /**
+         * trio's connect checks for cancellation before it connects and yields, ignoring
+         * cancellation, after: a cancel made while it yields does not lose the connection it
+         * made; the next checkpoint raises it.
+         */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aCancelMadeWhileASuccessfulConnectYieldsKeepsTheConnection(Engine engine) throws Exception {
+            engine.run(() -> {
+                Network net = Network.current();
+                try (Listener l = net.listen(Address.of("127.0.0.1", 0))) {
+                    ByteStream[] got = new ByteStream[1];
+                    CancelScope outer = CancelScope.open(scope -> Nursery.open(n -> {
+                        n.start("canceller", () -> scope.cancel());
+                        got[0] = net.connect(l.address());
+                        Trellis.checkpoint();
+                    }));
+                    assertThat(outer.cancelledCaught()).isTrue();
+                    assertThat(got[0]).as("the connect returned its stream before the cancel was raised").isNotNull();
+                    got[0].close();
+                }
+            });
+        }
+
+        /** Its twin: a cancel made before connect starts is raised at once, and nothing connects. */
+        @ParameterizedTest
+        @EnumSource(Engine.class)
+        void aConnectInACancelledScopeRaisesBeforeConnecting(Engine engine) throws Exception {
+            engine.run(() -> {
+                Network net = Network.current();
+                try (Listener l = net.listen(Address.of("127.0.0.1", 0))) {
+                    ByteStream[] got = new ByteStream[1];
+                    CancelScope outer = CancelScope.open(scope -> {
+                        scope.cancel();
+                        got[0] = net.connect(l.address());
+                    });
+                    assertThat(outer.cancelledCaught()).isTrue();
+                    assertThat(got[0]).isNull();
+                }
+            });
+        }
         /** On TCP a stand-in resolver supplies the host; on the simulator, addHost. */
         static void usesOnlyTheFirstAddress(Network net) {
             assertThat(net.resolve("two.test")).containsExactly("127.0.0.2", "127.0.0.1");
