@@ -1,5 +1,6 @@
 package dev.trellis.real;
 
+import dev.trellis.runtime.spi.ForeignThreads;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.TaskThreads;
 import dev.trellis.runtime.spi.Task;
@@ -50,6 +51,7 @@ final class RealKernel extends Kernel {
     private final IoPoller io = new IoPoller(this);
     /** True while the loop may block in a poll: a submission must then wake it. */
     private volatile boolean polling;
+    private volatile boolean loopEnded;
     /** The platform thread that runs the loop; a submit from it (a socket made ready in a poll) needs no wakeup. */
     private volatile Thread loopThread;
     private long lastPoll;
@@ -191,11 +193,19 @@ final class RealKernel extends Kernel {
 
     @Override
     protected void submit(Runnable continuation) {
+        if (ForeignThreads.isForeign(continuation)) {
+            ForeignThreads.run(continuation);   // a thread a task started by itself: never the loop's
+            return;
+        }
         if (starting != null && startingOn == Thread.currentThread()) {
             // A task's first continuation; the same object comes back every time it is ready.
             owners.put(continuation, starting);
         }
         queue.add(continuation);
+        if (loopEnded) {
+            foreignAfterTheEnd();   // read after the add: the loop's own drain or this one sees it
+            return;
+        }
         // Read after the add: either the loop sees the continuation before it blocks, or this
         // sees it polling and ends the poll (both fields are volatile, so one of the two holds).
         // The loop's own thread submits while polling only from the poll's ready callback: the
@@ -264,6 +274,14 @@ final class RealKernel extends Kernel {
                     batch.add(next);
                 }
                 while ((next = batch.poll()) != null) {
+                    if (!owners.containsKey(next)) {
+                        // A virtual thread a task started by itself inherited our scheduler, but
+                        // is no task: on our one carrier, a blocking wait of its own would stop
+                        // every task, and once the run ended nobody would run it. It runs on
+                        // platform threads from now on, as on the JDK's scheduler.
+                        ForeignThreads.adopt(next);
+                        continue;
+                    }
                     next.run();
                     afterRun(next);
                 }
@@ -273,6 +291,21 @@ final class RealKernel extends Kernel {
             loopFailure = e;
         } finally {
             io.close();
+            loopEnded = true;
+            foreignAfterTheEnd();
+        }
+    }
+
+    /**
+     * Once the loop has ended no task is left, so whatever is still queued, or submitted from
+     * now on, belongs to a virtual thread a task started by itself (its first continuation, queued
+     * when it started, or that of a thread one of those started): it runs on platform threads.
+     * The loop and a late submitter may both drain; each continuation is polled by one of them.
+     */
+    private void foreignAfterTheEnd() {
+        Runnable r;
+        while ((r = queue.poll()) != null) {
+            ForeignThreads.adopt(r);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.trellis.sim;
 
 import dev.trellis.runtime.Body;
 import dev.trellis.runtime.spi.ExecutionAborted;
+import dev.trellis.runtime.spi.ForeignThreads;
 import dev.trellis.runtime.spi.Kernel;
 import dev.trellis.runtime.spi.Task;
 import dev.trellis.runtime.spi.TaskThreads;
