@@ -289,6 +289,7 @@ final class RealKernel extends Kernel {
             }
         } catch (Throwable e) {
             loopFailure = e;
+            tearDownAfter();
         } finally {
             io.close();
             loopEnded = true;
@@ -307,6 +308,42 @@ final class RealKernel extends Kernel {
         while ((r = queue.poll()) != null) {
             ForeignThreads.adopt(r);
         }
+    }
+
+    /**
+     * The loop failed (its selector, a timer): without it nothing would ever wake the tasks, and
+     * their sockets would stay open, a listener still accepting. Do what the simulator's teardown
+     * does: cancel everything and run the tasks until they have unwound and closed what they
+     * hold, within {@link #STOP_WAIT_MILLIS}. The selector is closed first, so a task that waits
+     * on a socket while it unwinds fails at once instead of waiting for a poll that never comes.
+     */
+    private void tearDownAfter() {
+        io.close();
+        if (everything != null) {
+            everything.cancel();   // on the loop's thread, the kernel's own, like any queued continuation
+        }
+        long until = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
+        while (live > 0 && System.nanoTime() < until) {
+            fireDueTimers(nanoTime());
+            boolean ran = false;
+            for (Runnable next = queue.poll(); next != null; next = queue.poll()) {
+                if (!owners.containsKey(next)) {
+                    ForeignThreads.adopt(next);
+                    continue;
+                }
+                next.run();
+                afterRun(next);
+                ran = true;
+            }
+            if (!ran) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    /** For tests: breaks the loop's selector, as an I/O failure of the loop would. */
+    void breakSelectorForTest() {
+        io.close();
     }
 
     /**
