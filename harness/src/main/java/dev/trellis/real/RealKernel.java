@@ -341,6 +341,16 @@ final class RealKernel extends Kernel {
         }
     }
 
+    /** For tests: how many tasks are alive. */
+    int liveTasks() {
+        return live;
+    }
+
+    /** For tests: how many timers the heap holds, cancelled ones not yet compacted away included. */
+    int heldTimers() {
+        return timers.size();
+    }
+
     /** For tests: breaks the loop's selector, as an I/O failure of the loop would. */
     void breakSelectorForTest() {
         io.close();
