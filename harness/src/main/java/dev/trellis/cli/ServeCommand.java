@@ -42,9 +42,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--idle-timeout", defaultValue = "10m", paramLabel = "DURATION",
-            description = "Close a connection whose receive or send waits longer than this: a peer that stops "
-                    + "reading or writing; 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", paramLabel = "DURATION",
+            description = "Close a connection whose receive or send takes longer than this: a peer that stops "
+                    + "reading or writing (in the chat, also one that only reads); 0 for none "
+                    + "(default: 10m; none for seed-chat, whose broadcasts would carry one connection's timeout into "
+                    + "another's handler and stop the server).")
     String idleTimeout;
 
     @Option(names = "--login-deadline", paramLabel = "DURATION",
@@ -84,7 +86,12 @@ final class ServeCommand implements Callable<Integer> {
         Network.Limits limits;
         Handler handler;
         try {
-            limits = Network.Limits.NONE.withMaxConnections(maxConnections).withIdleTimeout(positiveOrNone("--idle-timeout", idleTimeout));
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("--max-connections must be at least 1, was " + maxConnections);
+            }
+            String idle = idleTimeout != null ? idleTimeout
+                    : served.onFailure() == Network.OnHandlerFailure.PROPAGATE ? "0" : "10m";
+            limits = Network.Limits.NONE.withMaxConnections(maxConnections).withIdleTimeout(positiveOrNone("--idle-timeout", idle));
             handler = handler(served);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
@@ -98,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             serve(handler, onFailure, limits);
         } catch (Exception e) {
-            // The server itself failed: its port was taken, or (served with PROPAGATE) a handler failed, printed above.
+            // The server itself failed: its port was taken, or (served with PROPAGATE) a handler failed.
             System.err.println("server " + program + " stopped: " + e);
             return 1;
         }
@@ -109,7 +116,8 @@ final class ServeCommand implements Callable<Integer> {
     private Handler handler(Programs.Program served) {
         if (!served.name().equals("chat")) {
             if (loginDeadline != null) {
-                throw new IllegalArgumentException("--login-deadline is for the chat only: " + served.name() + " has no login");
+                throw new IllegalArgumentException("--login-deadline is for the chat only: " + served.name()
+                        + " has no login deadline");
             }
             return served.server().get();
         }
@@ -119,6 +127,9 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A duration option: null for {@code 0}, the meaning of "none". */
     private static Duration positiveOrNone(String option, String text) {
+        if (text.strip().startsWith("-")) {
+            throw new IllegalArgumentException(option + ": [" + text + "] is negative; write a positive duration, or 0 for none");
+        }
         Duration d;
         try {
             d = Durations.parse(text);
@@ -134,17 +145,8 @@ final class ServeCommand implements Callable<Integer> {
             try (Listener listener = net.listen(Address.of(host, port))) {
                 System.out.println("serving " + program + " on " + listener.address() + " (Ctrl-C stops)");
                 // A failure that closes only its connection the runtime logs, at most once per 10 s
-                // with a count; one that stops the server is said here, once.
-                Handler reporting = onFailure == Network.OnHandlerFailure.CLOSE_CONNECTION ? handler : stream -> {
-                    try {
-                        handler.handle(stream);
-                    } catch (Exception | AssertionError e) {
-                        // Cancelled is an Error, so a cancellation passes by unprinted.
-                        System.err.println("a connection's handler failed, which stops the server: " + e);
-                        throw e;
-                    }
-                };
-                net.serve(listener, reporting, onFailure, limits);
+                // with a count; one that stops the server the caller prints, once.
+                net.serve(listener, handler, onFailure, limits);
             }
             return null;
         });

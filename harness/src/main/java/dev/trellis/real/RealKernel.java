@@ -318,6 +318,17 @@ final class RealKernel extends Kernel {
      * on a socket while it unwinds fails at once instead of waiting for a poll that never comes.
      */
     private void tearDownAfter() {
+        try {
+            unwindAll();
+        } catch (Throwable again) {
+            // Failed once more (the same timer, say): what unwound has; the run reports the first failure.
+            loopFailure.addSuppressed(again);
+        }
+        // Tasks still alive past the wait stay parked; should one be woken later, it is taken for a
+        // foreign thread (see foreignAfterTheEnd) and runs its unwinding on a platform thread.
+    }
+
+    private void unwindAll() {
         io.close();
         if (everything != null) {
             everything.cancel();   // on the loop's thread, the kernel's own, like any queued continuation

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * A connection's stream under {@link Network.Limits#idleTimeout()}: each receive and send must
- * finish within the timeout, or the connection counts as gone. A peer that stops reading holds
+ * finish within the timeout (the whole operation, not only its waits), or the connection counts
+ * as gone. A peer that stops reading holds
  * a send (an echo handler's {@code sendAll}) and one that stops writing holds a receive; either
  * would hold its task, its socket and its buffers for as long as the server runs.
  */
@@ -52,6 +53,12 @@ final class IdleLimitedStream implements ByteStream {
         CancelScope scope;
         try {
             scope = CancelScope.moveOnAfter(timeout, op::run);
+        } catch (ClosedResourceException e) {
+            if (idled) {
+                // Another task's operation on this stream timed out and closed it under this one.
+                throw new BrokenStreamException("the connection was closed: idle for more than " + timeout, e);
+            }
+            throw e;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

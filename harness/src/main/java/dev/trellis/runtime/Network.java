@@ -66,10 +66,14 @@ public interface Network {
      * {@code serve_tcp} does. A server that runs for weeks on a reachable port wants both.
      *
      * @param maxConnections how many connections may be open at once; at the cap the server stops
-     *     accepting until one closes (new peers wait in the listen backlog, then see a refusal)
-     * @param idleTimeout how long any one receive or send on a connection may wait; past it the
-     *     connection counts as gone: the handler sees a {@link BrokenStreamException} and the server
-     *     closes the connection without noting a failure. Null: no limit
+     *     accepting until one closes (new peers wait in the listen backlog; once it is full the
+     *     operating system drops or refuses them, so their connects time out or fail)
+     * @param idleTimeout how long any one receive or send on a connection may take, from its call to
+     *     its return (a long {@code sendAll} to a slow reader counts whole); past it the connection
+     *     counts as gone: the stream is closed, the handler sees a {@link BrokenStreamException}
+     *     (from that operation and any later one), and the server does not count whatever the
+     *     handler then throws as a failure. A handler that writes to other connections' streams
+     *     (a broadcast) sees their timeouts as their failures. Null: no limit
      */
     record Limits(int maxConnections, Duration idleTimeout) {
         /** No cap, no idle timeout. */
@@ -130,7 +134,7 @@ public interface Network {
                     } catch (Cancelled c) {
                         throw c;
                     } catch (Exception | AssertionError e) {
-                        if (limited != null && limited.idled() && e instanceof BrokenStreamException) {
+                        if (limited != null && limited.idled()) {
                             return;   // the idle timeout ended it: a limit met, not a failure
                         }
                         if (onFailure == OnHandlerFailure.PROPAGATE) {

@@ -69,8 +69,8 @@ class CliTest {
     void serveLimitsThatMakeNoSenseAreRefusedBeforeAnythingListens() {
         assertThat(refused("serve", "chat", "--idle-timeout", "5 minutes"))
                 .contains("--idle-timeout: [5 minutes] is not a duration: expected a number and a unit");
-        assertThat(refused("serve", "chat", "--login-deadline", "-1s")).contains("--login-deadline: [-1s] is not a duration");
-        assertThat(refused("serve", "chat", "--max-connections", "0")).contains("maxConnections must be at least 1, was [0]");
+        assertThat(refused("serve", "chat", "--login-deadline", "-1s")).contains("--login-deadline: [-1s] is negative");
+        assertThat(refused("serve", "chat", "--max-connections", "0")).contains("--max-connections must be at least 1, was 0");
         assertThat(refused("serve", "echo", "--login-deadline", "30s")).contains("--login-deadline is for the chat only: echo has no login");
     }
 

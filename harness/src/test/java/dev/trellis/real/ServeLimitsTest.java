@@ -95,6 +95,59 @@ class ServeLimitsTest {
         });
     }
 
+    /**
+     * A handler with a writer task and a reader: the writer's send times out and closes the stream
+     * under the reader, whose receive then fails. That is still the idle timeout, not a failure
+     * that stops a PROPAGATE server.
+     */
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void anIdleTimeoutInOneTaskOfAHandlerIsNoFailureForItsOtherTasks(Engine engine) throws Exception {
+        engine.run(() -> {
+            Network net = engine.smallBufferNetwork();
+            Event ended = new Event();
+            Handler duplex = stream -> {
+                try {
+                    Nursery.open(n -> {
+                        n.start("writer", () -> {
+                            try {
+                                while (true) {
+                                    stream.sendAll(new byte[64 << 10]);
+                                }
+                            } catch (BrokenStreamException peerGone) {
+                                // the writer's own way of ending: quietly
+                            }
+                        });
+                        while (stream.receiveSome(16).length > 0) {
+                            // the peer's trickle
+                        }
+                    });
+                } finally {
+                    ended.set();
+                }
+            };
+            withServer(net, duplex, OnHandlerFailure.PROPAGATE, Limits.NONE.withIdleTimeout(IDLE), address -> {
+                try (ByteStream trickler = net.connect(address)) {
+                    Nursery.open(n -> {
+                        n.start("trickle", () -> {
+                            try {
+                                while (true) {
+                                    trickler.sendAll(bytes("."));   // never idle, never reads
+                                    Trellis.sleep(IDLE.dividedBy(4));
+                                }
+                            } catch (BrokenStreamException gone) {
+                                // the server closed us
+                            }
+                        });
+                        ended.await();
+                        n.cancelScope().cancel();
+                    });
+                }
+                Trellis.sleep(IDLE);   // were the handler's end a failure, it would stop the server by now
+            });
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void aPeerThatGoesQuietIsClosedAfterTheIdleTimeout(Engine engine) throws Exception {
