@@ -97,29 +97,11 @@ public final class Timers {
         Timer first = items[0];
         first.removed = true;
         int last = --size;
-        long d = deadlines[last];
-        long s = seqs[last];
-        Timer t = items[last];
-        items[last] = null;
         if (last > 0) {
-            int i = 0;
-            int half = last >>> 1;
-            while (i < half) {
-                int child = 2 * i + 1;
-                int right = child + 1;
-                if (right < last && less(deadlines[right], seqs[right], deadlines[child], seqs[child])) {
-                    child = right;
-                }
-                if (!less(deadlines[child], seqs[child], d, s)) {
-                    break;
-                }
-                move(child, i);
-                i = child;
-            }
-            deadlines[i] = d;
-            seqs[i] = s;
-            items[i] = t;
+            move(last, 0);   // the last leaf takes the root, then sinks to its place
+            siftDown(0);
         }
+        items[last] = null;
         return first;
     }
 
