@@ -2,8 +2,8 @@ package dev.trellis.junit;
 
 import dev.trellis.report.ExecutionReport;
 import dev.trellis.report.ReportWriter;
-import dev.trellis.scenario.Durations;
-import dev.trellis.scenario.Outcome;
+import dev.trellis.sim.Durations;
+import dev.trellis.sim.Outcome;
 import dev.trellis.sim.Result;
 import dev.trellis.sim.Schedule;
 import dev.trellis.sim.SimConfig;
