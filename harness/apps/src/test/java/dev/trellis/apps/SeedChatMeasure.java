@@ -11,9 +11,9 @@ import java.util.List;
  * the executions to the first failure in 20 independent seed blocks of at most 5,000, and their
  * median. A block that fails with something other than the bug is counted as a miss and said so;
  * then 5,000 executions of the bug's twin without it, which must not fail.
- * From {@code harness/} after {@code mvn -B -q test-compile}:
+ * From {@code harness/apps/} after {@code mvn -B -q test-compile} in the repository root:
  * <pre>
- * java --add-opens java.base/java.lang=ALL-UNNAMED -cp target/classes:target/test-classes \
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -cp target/classes:target/test-classes:../core/target/classes:../core/target/test-classes \
  *     dev.trellis.apps.SeedChatMeasure random pct:1 pct:2 pct:3
  * </pre>
  */

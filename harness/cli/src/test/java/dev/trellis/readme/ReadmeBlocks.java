@@ -26,7 +26,7 @@ final class ReadmeBlocks {
     /** Where the failure text the exploration printed is written when it differs from the README's. */
     static final Path ACTUAL_FAILURE = Path.of("target", "readme-failure-actual.txt");
     private static final String HOW_TO_UPDATE = "If the change is deliberate, rewrite the block with "
-            + "`mvn -B verify -pl harness -Dtest=ReadmeExampleTest -D" + UPDATE_PROPERTY + "=true` and review "
+            + "`mvn -B verify -pl harness/cli -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ReadmeExampleTest -D" + UPDATE_PROPERTY + "=true` and review "
             + "the diff of README.md.";
 
     /** A fenced block: its info string ("java" or empty) and its lines, {@code [from, to)} of the file's lines. */

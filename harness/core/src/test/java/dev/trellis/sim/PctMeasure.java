@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Figures, not a test: how often each {@link DepthPrograms} program's bug is hit, and how many
  * executions each strategy needs to find it, over 20 seed blocks of at most 5,000 executions.
- * From {@code harness/} after {@code mvn -B -q test-compile}:
+ * From {@code harness/core/} after {@code mvn -B -q test-compile} in the repository root:
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp target/classes:target/test-classes \
  *     dev.trellis.sim.PctMeasure first random pct:1 pct:2 pct:3     # or: rate ...
