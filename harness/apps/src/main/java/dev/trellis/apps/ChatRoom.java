@@ -203,6 +203,11 @@ final class ChatRoom {
         Trellis.event("chat.leave", m.id, members.size());
     }
 
+    /** The members' names, in joining order: the registry a linearizability check reads. */
+    List<String> names() {
+        return List.copyOf(members.keySet());
+    }
+
     private static Outgoing meta(String text) {
         return new Outgoing(utf8("<meta>: " + text), 0);
     }

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTest {
     /** Each module's classes, from harness/cli where this test runs; in reactor order. */
-    private static final Map<String, Path> MODULES = modules("core", "report", "apps", "junit", "scenarios", "cli");
+    private static final Map<String, Path> MODULES = modules("core", "report", "apps", "junit", "lincheck", "scenarios", "cli");
 
     /** What each module may use: Trellis modules (with theirs) and the packages of outside libraries. */
     private static final Map<String, List<String>> ALLOWED = Map.of(
@@ -46,6 +46,7 @@ class ArchitectureTest {
             "report", List.of("core", "com/fasterxml/jackson/core/"),
             "apps", List.of("core"),
             "junit", List.of("core", "report", "org/junit/", "net/jqwik/"),
+            "lincheck", List.of("core", "org/jetbrains/kotlinx/lincheck/", "org/jetbrains/lincheck/", "kotlin/"),
             "scenarios", List.of("apps", "report", "core", "com/fasterxml/jackson/", "org/yaml/snakeyaml/"),
             "cli", List.of("scenarios", "apps", "report", "core", "picocli/", "com/fasterxml/jackson/"));
 
