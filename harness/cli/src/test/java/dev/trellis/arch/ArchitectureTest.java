@@ -118,7 +118,7 @@ class ArchitectureTest {
         ModuleDescriptor core = descriptor("core");
         assertThat(core.requires()).extracting(ModuleDescriptor.Requires::name).containsOnly("java.base");
     }
-    private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L(dev/trellis/[\\w/$]+)[;<]");
+    private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L([\\w$]+/[\\w/$]+)[;<]");
 
     @Test
     void theKernelDoesNotDependOnTheRuntimeItServes() throws IOException {

@@ -75,29 +75,34 @@ final class ReadmeBlocks {
      * {@code // --8<-- [end:name]}), their common indentation stripped.
      */
     static void checkCodeBlocks(Path source, String... regions) throws IOException {
+        checkCodeBlocks(SECTION, source, regions);
+    }
+
+    /** {@link #checkCodeBlocks(Path, String...)} for the README's section {@code section}. */
+    static void checkCodeBlocks(String section, Path source, String... regions) throws IOException {
         List<String> code = Files.readAllLines(source, StandardCharsets.UTF_8);
         List<Fence> java = new ArrayList<>();
-        for (Fence f : fences(readLines())) {
+        for (Fence f : fences(readLines(), section)) {
             if (f.info().equals("java")) {
                 java.add(f);
             }
         }
         assertThat(java).as("README.md's section \"%s\" shows one java block per region %s of %s",
-                SECTION, Arrays.toString(regions), source).hasSize(regions.length);
+                section, Arrays.toString(regions), source).hasSize(regions.length);
         for (int i = 0; i < regions.length; i++) {
             String region = region(code, regions[i], source);
             // Read again: an update of an earlier block may have moved the lines.
             List<String> lines = readLines();
-            Fence block = fences(lines).stream().filter(f -> f.info().equals("java")).toList().get(i);
+            Fence block = fences(lines, section).stream().filter(f -> f.info().equals("java")).toList().get(i);
             if (block.text().equals(region)) {
                 continue;
             }
             if (Boolean.getBoolean(UPDATE_PROPERTY)) {
-                rewrite(lines, block, region);
+                rewrite(lines, block, region, section);
                 continue;
             }
             assertThat(block.text()).as("README.md (section \"%s\", lines %d-%d) must show the region '%s' of %s "
-                            + "exactly. %s", SECTION, block.from() + 1, block.to(), regions[i], source, HOW_TO_UPDATE)
+                            + "exactly. %s", section, block.from() + 1, block.to(), regions[i], source, HOW_TO_UPDATE)
                     .isEqualTo(region);
         }
     }
@@ -127,9 +132,14 @@ final class ReadmeBlocks {
 
     /** The fenced blocks between {@link #SECTION} and the next second-level heading. */
     private static List<Fence> fences(List<String> lines) {
-        int start = lines.indexOf(SECTION);
+        return fences(lines, SECTION);
+    }
+
+    /** The fenced blocks between {@code section} and the next second-level heading. */
+    private static List<Fence> fences(List<String> lines, String section) {
+        int start = lines.indexOf(section);
         if (start < 0) {
-            fail("README.md (%s) has no section \"%s\"", README.toAbsolutePath().normalize(), SECTION);
+            fail("README.md (%s) has no section \"%s\"", README.toAbsolutePath().normalize(), section);
         }
         List<Fence> out = new ArrayList<>();
         for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("## "); i++) {
@@ -149,11 +159,15 @@ final class ReadmeBlocks {
     }
 
     private static void rewrite(List<String> lines, Fence block, String text) throws IOException {
+        rewrite(lines, block, text, SECTION);
+    }
+
+    private static void rewrite(List<String> lines, Fence block, String text, String section) throws IOException {
         List<String> out = new ArrayList<>(lines.subList(0, block.from()));
         out.addAll(Arrays.asList(text.split("\n", -1)));
         out.addAll(lines.subList(block.to(), lines.size()));
         Files.writeString(README, String.join("\n", out), StandardCharsets.UTF_8);
         System.out.printf("README.md: rewrote lines %d-%d of section \"%s\" (%s=true)%n",
-                block.from() + 1, block.to(), SECTION, UPDATE_PROPERTY);
+                block.from() + 1, block.to(), section, UPDATE_PROPERTY);
     }
 }

@@ -481,9 +481,15 @@ public final class ScenarioRunner {
         int event = m.find() ? Integer.parseInt(m.group(1)) : -1;
         String replay = replayCommand(plan, r.seed(), strategy);
         // The simulator's footer says how to replay a body from Java; a scenario replays by its command.
+        // The Maven form runs a shipped scenario's seed with its own strategy: not a shrunk schedule
+        // (its seed is the shrinker's, not the one exploring failed at), nor a file of the user's.
+        String file = Objects.toString(plan.loaded().file(), "");
+        boolean shipped = file.startsWith("scenarios/") || file.startsWith("scenarios" + java.io.File.separator);
+        String maven = shipped && !strategy.startsWith("guided:")
+                ? "             or, in the Trellis repository, mvn -B verify -Dtrellis.replay=" + plan.name() + "@" + r.seed() + "\n"
+                : "";
         message = SIMULATOR_REPLAY.matcher(message).replaceFirst(Matcher.quoteReplacement("  replay     " + replay + "\n"
-                + "             or, in the Trellis repository, mvn -B verify -Dtrellis.replay=" + plan.name() + "@" + r.seed()
-                + (strategy.startsWith("guided:") ? " (the execution as exploring found it)" : "") + "\n"));
+                + maven));
         return new ExecutionReport(plan.name(), Objects.toString(plan.loaded().file(), null), plan.loaded().text(),
                 r.schedule().text(), r.seed(), plan.expected(), o.is(plan.expected()) ? plan.expected() : o.name(),
                 o.headline(), message, event, r.trace(), exec.clients(), replay, null);
