@@ -3,6 +3,8 @@ package dev.trellis.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trellis.cli.bugs.BugBench;
+import dev.trellis.cli.bugs.Subject;
 import dev.trellis.sim.SimConfig;
 import dev.trellis.sim.Simulation;
 import picocli.CommandLine.Command;
@@ -32,8 +34,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
     File json;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Length of each measured round (default: ${DEFAULT-VALUE}).")
-    double seconds;
+    @Option(names = "--seconds", description = "Length of each measured round (default: 2); with --bugs, the wall-time "
+            + "budget per subject for each Trellis seed block, stress loop and Lincheck run (default: "
+            + BUGS_SECONDS + ").")
+    Double seconds;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per workload (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -50,9 +54,14 @@ final class BenchCommand implements Callable<Integer> {
             + "program and strategy (default: ${DEFAULT-VALUE}).")
     int blocks;
 
-    @Option(names = "--budget", defaultValue = "5000", description = "With --strategies: executions a block may run "
-            + "before it counts as a miss (default: ${DEFAULT-VALUE}).")
-    long budget;
+    @Option(names = "--budget", description = "With --strategies or --bugs: executions a block may run before it counts "
+            + "as a miss (default: 5000; with --bugs " + BUGS_BUDGET + ").")
+    Long budget;
+
+    @Option(names = "--bugs", description = "Compare tools on known bugs: each subject on Trellis (each strategy x "
+            + "--blocks seed blocks, every failure replayed), in a stress loop on platform threads, and under Lincheck's "
+            + "model checker, with the same wall-time budget; prints a Markdown table.")
+    boolean bugs;
 
     @Option(names = "--specs", split = ",", paramLabel = "SPEC", description = "With --strategies: the strategies to "
             + "compare (default: random,pct:1,pct:2,pct:3,pos,dfs:2); one this build does not know is shown as n/a.")
@@ -65,11 +74,19 @@ final class BenchCommand implements Callable<Integer> {
     record Figures(String name, String description, Double executionsPerSecond, Double decisionsPerSecond,
                    Double decisionsPerExecution, Long executions, Double roundTripsPerSecond) {}
 
+    /** Defaults for --bugs: the whole run takes about three to four minutes on two cores. */
+    static final double BUGS_SECONDS = 5;
+    static final long BUGS_BUDGET = 2_000;
+
     @Override
     public Integer call() throws Exception {
+        if (bugs) {
+            return bugBench();
+        }
         if (strategies) {
             return strategyBench();
         }
+        double seconds = this.seconds == null ? 2 : this.seconds;
         SimConfig config = SimConfig.defaults().withStrategy(strategy);
         List<Figures> results = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%-14s %16s %16s %14s %12s%n", "workload", "executions/s", "decisions/s",
@@ -78,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
             if (only != null && !w.name().startsWith(only)) {
                 continue;
             }
-            Figures f = measure(w, config);
+            Figures f = measure(w, config, seconds);
             results.add(f);
             System.out.printf(Locale.ROOT, "%-14s %,16.0f %,16.0f %14.1f %,12d%n", f.name(), f.executionsPerSecond(),
                     f.decisionsPerSecond(), f.decisionsPerExecution(), f.executions());
@@ -123,13 +140,13 @@ final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        List<StrategyBench.Row> rows = new StrategyBench(blocks, budget, System.out).run(programs, compared);
+        List<StrategyBench.Row> rows = new StrategyBench(blocks, budget == null ? 5000 : budget, System.out).run(programs, compared);
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("jvm", Runtime.version().toString());
             doc.put("cores", Runtime.getRuntime().availableProcessors());
             doc.put("blocks", blocks);
-            doc.put("budget", budget);
+            doc.put("budget", budget == null ? 5000 : budget);
             doc.put("blockStride", StrategyBench.BLOCK_STRIDE);
             doc.put("rows", rows);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json, doc);
@@ -149,7 +166,36 @@ final class BenchCommand implements Callable<Integer> {
                 + "16 bytes to an echo server", null, null, null, null, median(rates));
     }
 
-    private Figures measure(Workloads.Workload w, SimConfig config) {
+    private int bugBench() throws Exception {
+        List<String> compared = specs == null ? StrategyBench.DEFAULT_SPECS : specs;
+        for (String spec : compared) {
+            try {
+                SimConfig.defaults().withStrategy(spec);
+            } catch (IllegalArgumentException e) {
+                return Cli.bad("--specs: " + e.getMessage());
+            }
+        }
+        List<Subject> corpus = new ArrayList<>();
+        for (StrategyCorpus.Program p : StrategyCorpus.bugs()) {
+            corpus.add(Subject.of(p.name(), "StrategyCorpus", p.description(), p.body(), p::shows));
+        }
+        BugBench bench;
+        List<BugBench.Row> rows;
+        try {
+            bench = new BugBench(blocks, StrategyBench.BLOCK_STRIDE, budget == null ? BUGS_BUDGET : budget,
+                    seconds == null ? BUGS_SECONDS : seconds, true);
+            rows = bench.run(corpus, compared, only, System.out);
+        } catch (IllegalArgumentException e) {
+            return Cli.bad(e.getMessage());
+        }
+        if (json != null) {
+            bench.writeJson(json, rows, compared);
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+
+    private Figures measure(Workloads.Workload w, SimConfig config, double seconds) {
         long seed = 1;
         // Warm-up: let the JIT compile the driver loop and the workload.
         long warmEnd = System.nanoTime() + (long) (seconds * 1e9);

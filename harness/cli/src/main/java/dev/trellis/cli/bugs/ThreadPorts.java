@@ -1,0 +1,179 @@
+package dev.trellis.cli.bugs;
+
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static dev.trellis.cli.bugs.StressRun.race;
+
+/**
+ * StrategyCorpus's programs and the broken data structures as a stress test writes them: one
+ * platform thread per task, released together, {@link Thread#yield()} where the Trellis program
+ * has a checkpoint, and an oracle after the threads end. A deadlock shows only as threads still
+ * running after {@link StressRun#HANG_MILLIS}. State that Trellis keeps safe by running one task
+ * at a time between checkpoints is made atomic here (an AtomicInteger, a synchronized list), so
+ * that only the program's own bug is left.
+ */
+final class ThreadPorts {
+    private ThreadPorts() {}
+
+    /** StrategyCorpus's programs by name. */
+    static final Map<String, StressRun.Trial> CORPUS = Map.of(
+            "order-violation", ThreadPorts::orderViolation,
+            "missed-shutdown", ThreadPorts::missedShutdown,
+            "lost-update", ThreadPorts::lostUpdate,
+            "check-then-act", ThreadPorts::checkThenAct,
+            "broadcast-join", ThreadPorts::broadcastJoin,
+            "channel-deadlock", ThreadPorts::channelDeadlock,
+            "split-bookings", ThreadPorts::splitBookings,
+            "lock-deadlock", ThreadPorts::lockDeadlock);
+
+    static boolean orderViolation() throws Exception {
+        String[] config = {null};
+        return race(() -> {
+            yields(3);
+            config[0] = "port=8080";
+        }, () -> {
+            yields(2);
+            if (config[0] == null) {
+                throw new IllegalStateException("order-violation");
+            }
+        }).threw(IllegalStateException.class);
+    }
+
+    static boolean missedShutdown() throws Exception {
+        List<BlockingQueue<String>> listeners = new CopyOnWriteArrayList<>();
+        return race(() -> {
+            yields(8);
+            for (BlockingQueue<String> inbox : listeners) {
+                inbox.put("shutting down");
+            }
+        }, () -> {
+            Thread.yield();
+            BlockingQueue<String> inbox = new ArrayBlockingQueue<>(1);
+            listeners.add(inbox);
+            inbox.take();
+        }).hung();
+    }
+
+    static boolean lostUpdate() throws Exception {
+        PortedObjects.Counter counter = new PortedObjects.Counter();
+        race(counter::increment, counter::increment);
+        return counter.get() != 2;
+    }
+
+    /** A queue that refuses a send once closed, as a Trellis channel does. */
+    private static final class Queue {
+        private volatile boolean closed;
+
+        void send(String value) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+        }
+    }
+
+    static boolean checkThenAct() throws Exception {
+        Queue queue = new Queue();
+        return race(() -> {
+            if (!queue.closed) {
+                Thread.yield();
+                queue.send("report");
+            }
+        }, () -> queue.closed = true).threw(IllegalStateException.class);
+    }
+
+    static boolean broadcastJoin() throws Exception {
+        PortedObjects.ChatRoom room = new PortedObjects.ChatRoom();
+        room.join();   // three members, as the Trellis program starts with
+        return race(room::broadcast, room::join).threw(ConcurrentModificationException.class);
+    }
+
+    static boolean channelDeadlock() throws Exception {
+        BlockingQueue<Boolean> accounts = new ArrayBlockingQueue<>(1);
+        BlockingQueue<Boolean> audit = new ArrayBlockingQueue<>(1);
+        return race(() -> bothLocks(accounts, audit), () -> bothLocks(audit, accounts)).hung();
+    }
+
+    private static void bothLocks(BlockingQueue<Boolean> first, BlockingQueue<Boolean> second) throws InterruptedException {
+        first.put(true);
+        Thread.yield();
+        second.put(true);
+        second.take();
+        first.take();
+    }
+
+    static boolean splitBookings() throws Exception {
+        AtomicInteger nextSeat = new AtomicInteger();
+        int[][] pairs = new int[2][];
+        List<StressRun.ThrowingRunnable> tasks = new ArrayList<>();
+        for (int b = 0; b < 2; b++) {
+            int booking = b;
+            tasks.add(() -> {
+                yields(2);
+                int first = nextSeat.getAndIncrement();
+                Thread.yield();
+                pairs[booking] = new int[] {first, nextSeat.getAndIncrement()};
+            });
+        }
+        for (int i = 0; i < 2; i++) {
+            tasks.add(() -> yields(6));
+        }
+        race(tasks.toArray(StressRun.ThrowingRunnable[]::new));
+        return pairs[0] != null && pairs[1] != null && pairs[0][1] != pairs[0][0] + 1 && pairs[1][1] != pairs[1][0] + 1;
+    }
+
+    static boolean lockDeadlock() throws Exception {
+        ReentrantLock accounts = new ReentrantLock();
+        ReentrantLock audit = new ReentrantLock();
+        return race(() -> bothLocks(accounts, audit), () -> bothLocks(audit, accounts)).hung();
+    }
+
+    private static void bothLocks(ReentrantLock first, ReentrantLock second) throws InterruptedException {
+        first.lockInterruptibly();   // interruptible, so that the detector can free a deadlocked run
+        try {
+            Thread.yield();
+            second.lockInterruptibly();
+            second.unlock();
+        } finally {
+            first.unlock();
+        }
+    }
+
+    /**
+     * RacyChannel's oracle: two sends of different values into an empty channel of two both
+     * succeed, so both values must come out and the size must have been 2.
+     */
+    static boolean racyChannel() throws Exception {
+        PortedObjects.Channel channel = new PortedObjects.Channel();
+        boolean[] sent = new boolean[2];
+        race(() -> sent[0] = channel.trySend(1), () -> sent[1] = channel.trySend(2));
+        int size = channel.size();
+        List<Object> received = new ArrayList<>();
+        for (Object v; (v = channel.tryReceive()) != null; ) {
+            received.add(v);
+        }
+        int accepted = (sent[0] ? 1 : 0) + (sent[1] ? 1 : 0);
+        return size != accepted || received.size() != accepted;
+    }
+
+    /** RacyRegistry's oracle: two joins of one name cannot both succeed. */
+    static boolean racyRegistry() throws Exception {
+        PortedObjects.Registry registry = new PortedObjects.Registry();
+        boolean[] joined = new boolean[2];
+        race(() -> joined[0] = registry.join("ann"), () -> joined[1] = registry.join("ann"));
+        return joined[0] && joined[1];
+    }
+
+    private static void yields(int times) {
+        for (int i = 0; i < times; i++) {
+            Thread.yield();
+        }
+    }
+}
