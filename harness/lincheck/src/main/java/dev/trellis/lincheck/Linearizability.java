@@ -181,16 +181,36 @@ public final class Linearizability<T> {
         }
         // The agent comes and goes once, here, before any execution: never under a running one.
         LincheckVerifier.start();
+        resolve();
         List<Invariant> invariants = new ArrayList<>(config.invariants());
         invariants.add(invariant());
         return Simulation.explore(body(), firstSeed, seeds, config.withInvariants(invariants));
     }
 
+    /**
+     * Matches every operation to a method of the object's class and of the specification, before
+     * any exploration, so a mismatch is one sentence here rather than a history that looks wrong:
+     * the object is made once in a throwaway execution (it may need a task) to learn its class.
+     */
+    private void resolve() {
+        Class<?>[] type = new Class<?>[1];
+        if (Simulation.result(() -> type[0] = factory.get().getClass(), firstSeed).ok()) {
+            methods = methods(type[0]);
+        }
+        // else the factory itself fails, and the exploration's first execution reports how
+    }
+
+    /** The object's methods by operation name, for its class; resolved before exploring. */
+    private volatile Map<String, Method> methods;
+
     /** The body each execution runs: the calls, drawn from the seed, recorded. */
     Body body() {
         return () -> {
             T target = factory.get();
-            Map<String, Method> methods = methods(target.getClass());
+            Map<String, Method> known = this.methods;
+            Map<String, Method> methods = known != null && known.values().stream()
+                    .allMatch(m -> m.getDeclaringClass().isAssignableFrom(target.getClass()))
+                    ? known : methods(target.getClass());
             Recording rec = new Recording();
             recording = rec;
             List<List<Object[]>> plan = new ArrayList<>();
@@ -227,22 +247,75 @@ public final class Linearizability<T> {
     private Map<String, Method> methods(Class<?> type) {
         Map<String, Method> out = new HashMap<>();
         for (Op op : operations) {
-            Method found = null;
-            for (Class<?> c = type; c != null && found == null; c = c.getSuperclass()) {
+            List<Method> candidates = new ArrayList<>();
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
                 for (Method m : c.getDeclaredMethods()) {
-                    if (m.getName().equals(op.name()) && m.getParameterCount() == op.args().size() && !m.isSynthetic()) {
-                        found = m;
+                    if (m.getName().equals(op.name()) && m.getParameterCount() == op.args().size() && !m.isSynthetic()
+                            && !m.isBridge() && !Modifier.isStatic(m.getModifiers())) {
+                        candidates.add(m);
                     }
                 }
             }
-            if (found == null) {
+            if (candidates.isEmpty()) {
                 throw new IllegalArgumentException(type.getName() + " has no method " + op.name() + " with "
                         + op.args().size() + " parameter(s), which the specification " + spec.getSimpleName() + " has");
+            }
+            Method found = null;
+            Method inSpec = null;
+            for (Method m : candidates) {
+                try {
+                    inSpec = spec.getMethod(m.getName(), m.getParameterTypes());
+                    found = m;
+                    break;
+                } catch (NoSuchMethodException e) {
+                    // try the next overload
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("Lincheck's verifier calls the specification's method with the "
+                        + "object's parameter types, and " + spec.getSimpleName() + " has no " + signature(candidates.get(0))
+                        + " (it has " + specSignatures(op.name()) + "): declare the same parameter types (a generic "
+                        + "parameter T is Object once erased; int and Integer differ)");
+            }
+            if (!sameResults(found.getReturnType(), inSpec.getReturnType())) {
+                throw new IllegalArgumentException(type.getSimpleName() + "." + found.getName() + " returns "
+                        + found.getReturnType().getName() + " and " + spec.getSimpleName() + "." + found.getName()
+                        + " returns " + inSpec.getReturnType().getName() + ": results are compared with equals, so "
+                        + "they must be the same type (an Integer never equals a Long)");
             }
             found.setAccessible(true);
             out.put(op.name(), found);
         }
         return out;
+    }
+
+    private static String signature(Method m) {
+        return m.getName() + "(" + java.util.Arrays.stream(m.getParameterTypes()).map(Class::getName)
+                .collect(java.util.stream.Collectors.joining(", ")) + ")";
+    }
+
+    private String specSignatures(String name) {
+        String all = java.util.Arrays.stream(spec.getMethods()).filter(m -> m.getName().equals(name))
+                .map(Linearizability::signature).sorted().collect(java.util.stream.Collectors.joining(", "));
+        return all.isEmpty() ? "none" : all;
+    }
+
+    /** Whether results of these two return types can be equal: the same type once boxed, or two reference types. */
+    private static boolean sameResults(Class<?> a, Class<?> b) {
+        if (a == void.class || b == void.class) {
+            return a == b;
+        }
+        Class<?> x = box(a);
+        Class<?> y = box(b);
+        if (x != a || y != b || Number.class.isAssignableFrom(x) || Number.class.isAssignableFrom(y)
+                || x == Boolean.class || y == Boolean.class || x == Character.class || y == Character.class) {
+            return x == y;
+        }
+        return true;
+    }
+
+    private static Class<?> box(Class<?> c) {
+        return c.isPrimitive() ? java.lang.invoke.MethodType.methodType(c).wrap().returnType() : c;
     }
 
     /** The check, as an invariant over the trace the execution left; runs after the execution ended. */
@@ -307,7 +380,7 @@ public final class Linearizability<T> {
             calls.add(new Call(task, m, java.util.Arrays.asList(args)));
             Trellis.event(INVOKE, id, task);
             try {
-                values.put(id, m.invoke(target, args));
+                values.put(id, snapshot(m.invoke(target, args)));
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot call " + m + ": " + e.getMessage(), e);
             } catch (InvocationTargetException e) {
@@ -320,6 +393,21 @@ public final class Linearizability<T> {
                 thrown.put(id, cause);
             }
             Trellis.event(RETURN, id, task);
+        }
+
+        /**
+         * A collection as it was when the call returned: the verifier reads results after the run,
+         * and a live view (an unmodifiable set over the object's own) would show later calls' effects.
+         */
+        private static Object snapshot(Object v) {
+            return switch (v) {
+                case List<?> l -> new ArrayList<>(l);
+                case java.util.SortedSet<?> s -> new java.util.TreeSet<>(s);
+                case java.util.Set<?> s -> new java.util.LinkedHashSet<>(s);
+                case java.util.SortedMap<?, ?> m -> new java.util.TreeMap<>(m);
+                case Map<?, ?> m -> new java.util.LinkedHashMap<>(m);
+                case null, default -> v;
+            };
         }
 
         History history(int tasks, Trace trace) {

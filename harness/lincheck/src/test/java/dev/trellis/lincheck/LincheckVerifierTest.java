@@ -1,6 +1,7 @@
 package dev.trellis.lincheck;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -123,6 +124,7 @@ class LincheckVerifierTest {
     }
 
     @Test
+    @Timeout(60)   // the budget rides on Lincheck hashing the arguments; if an upgrade stops that, fail, not hang
     void aSearchPastItsBudgetIsUndecidedNotAnswered() {
         // Five tasks of five overlapping writes, then a read of a value no one wrote: no order
         // works, and the search tries the writes' orders (about 10^14) before it can say so.

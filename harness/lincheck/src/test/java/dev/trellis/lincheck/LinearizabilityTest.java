@@ -136,4 +136,60 @@ class LinearizabilityTest {
     }
 
     static class Hidden {}
+
+    /** A registry whose names() hands out a live view: correct, if the view is read when the call returned. */
+    public static final class ViewRegistry {
+        private final java.util.Set<String> names = new java.util.TreeSet<>();
+
+        public boolean join(String name) {
+            dev.trellis.runtime.Trellis.checkpoint();
+            return names.add(name);
+        }
+
+        public java.util.Set<String> names() {
+            return java.util.Collections.unmodifiableSet(names);
+        }
+    }
+
+    public static class ViewSpec {
+        private final java.util.Set<String> names = new java.util.TreeSet<>();
+
+        public boolean join(String name) {
+            return names.add(name);
+        }
+
+        public java.util.Set<String> names() {
+            return new java.util.TreeSet<>(names);
+        }
+    }
+
+    @Test
+    void aResultIsReadWhenTheCallReturnsNotAfterTheRun() {
+        Linearizability.of(ViewRegistry::new, ViewSpec.class)
+                .operation("join", Arg.of("ann", "bob")).operation("names")
+                .seeds(0, 200).check();
+    }
+
+    public static class LongSizeSpec {
+        public long size() {
+            return 0;
+        }
+
+        public boolean trySend(Integer value) {
+            return true;
+        }
+    }
+
+    @Test
+    void signaturesThatCannotMatchAreRefusedBeforeExploring() {
+        assertThatThrownBy(() -> Linearizability.of(() -> Channel.bounded(2), LongSizeSpec.class)
+                .operation("size").check())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Channel.size returns int and LongSizeSpec.size returns long");
+        assertThatThrownBy(() -> Linearizability.of(() -> Channel.bounded(2), LongSizeSpec.class)
+                .operation("trySend", Arg.ints(1, 2)).check())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LongSizeSpec has no trySend(java.lang.Object) (it has trySend(java.lang.Integer))")
+                .hasMessageContaining("a generic parameter T is Object once erased");
+    }
 }
