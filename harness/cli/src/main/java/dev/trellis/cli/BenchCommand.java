@@ -42,15 +42,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per workload (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--only", paramLabel = "NAME", description = "Run only workloads (with --strategies: programs) "
-            + "whose name starts with NAME.")
+    @Option(names = "--only", paramLabel = "NAME", description = "Run only workloads (with --strategies: programs; "
+            + "with --bugs: subjects, such as racy-channel or seed-chat/) whose name starts with NAME.")
     String only;
 
     @Option(names = "--strategies", description = "Measure bug finding instead: each corpus program x each strategy "
             + "x --blocks seed blocks.")
     boolean strategies;
 
-    @Option(names = "--blocks", defaultValue = "20", description = "With --strategies: independent seed blocks per "
+    @Option(names = "--blocks", defaultValue = "20", description = "With --strategies or --bugs: independent seed blocks per "
             + "program and strategy (default: ${DEFAULT-VALUE}).")
     int blocks;
 
@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
             + "model checker, with the same wall-time budget; prints a Markdown table.")
     boolean bugs;
 
-    @Option(names = "--specs", split = ",", paramLabel = "SPEC", description = "With --strategies: the strategies to "
+    @Option(names = "--specs", split = ",", paramLabel = "SPEC", description = "With --strategies or --bugs: the strategies to "
             + "compare (default: random,pct:1,pct:2,pct:3,pos,dfs:2); one this build does not know is shown as n/a.")
     List<String> specs;
 
@@ -191,6 +191,11 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             bench.writeJson(json, rows, compared);
             System.out.println("wrote " + json);
+        }
+        if (!BugBench.everyFailureReplayed(rows)) {
+            System.err.println("trellis bench: a failure Trellis found did not replay with its trace hash (see the "
+                    + "replays column): that is a bug in Trellis's determinism; please report it with the table");
+            return 1;
         }
         return 0;
     }

@@ -55,7 +55,7 @@ class BugBenchTest {
                 // one change point cannot order the two sends' reads before both writes: depth 2
                 .anyMatch(r -> r.startsWith("| racy-channel | Trellis pct:1 | 0/2 blocks |"))
                 .anyMatch(r -> r.matches("\\| racy-channel \\| stress \\(platform threads\\) \\| [\\d,]+ of [\\d,]+ runs .*\\| never \\|"))
-                .anyMatch(r -> r.matches("\\| racy-channel \\| Lincheck model checker \\| (yes|no) .*"));
+                .anyMatch(r -> r.matches("\\| racy-channel \\| Lincheck model checker \\| (yes|no \\([\\d,]+ invocations checked in the budget\\)) .*"));
     }
 
     @Test
@@ -64,6 +64,8 @@ class BugBenchTest {
         for (JsonNode r : json.get("rows")) {
             if (r.get("tool").asText().equals("trellis")) {
                 assertThat(r.get("replays").asInt()).as(r.get("strategy").asText()).isEqualTo(r.get("failures").asInt());
+                assertThat(r.get("replayable").asText()).as(r.get("strategy").asText())
+                        .isEqualTo(r.get("failures").asInt() == 0 ? "no failure to replay" : "always");
                 failures += r.get("failures").asInt();
             }
         }
@@ -90,7 +92,12 @@ class BugBenchTest {
                 }
                 default -> {
                     assertThat(tool).isEqualTo("lincheck");
-                    assertThat(r.get("perSecond").asDouble()).isGreaterThanOrEqualTo(0);
+                    // Found, after invocations; or not found after checking some: never "not found" with none checked.
+                    if (r.get("found").asInt() == 1) {
+                        assertThat(r.get("medianExecutions").asDouble()).isPositive();
+                    } else {
+                        assertThat(r.get("note").asText()).matches("[1-9][\\d,]* invocations checked in the budget");
+                    }
                     fromJson.add("| racy-channel | Lincheck model checker | " + (r.get("found").asInt() == 1 ? "yes" : "no"));
                 }
             }

@@ -104,6 +104,8 @@ public final class BugBench {
         }
         for (Subject s : subjects) {
             if (s.lincheck() != null) {
+                progress.show(s.name() + " under Lincheck's model checker", "instrumenting (not timed)");
+                LincheckRun.warmUp(s.lincheck());
                 progress.show(s.name() + " under Lincheck's model checker", "running");
                 rows.add(lincheckRow(s, LincheckRun.run(s.lincheck(), seconds)));
             }
@@ -156,7 +158,7 @@ public final class BugBench {
         return new Row(s.name(), s.source(), "trellis", spec, found, (long) n, medianExec,
                 execs[n - 1] == Long.MAX_VALUE ? null : execs[n - 1], medianMs,
                 Double.isInfinite(ms[n - 1]) ? null : ms[n - 1], o.executionsPerSecond(), replays, failures,
-                "always", other);
+                failures == 0 ? "no failure to replay" : replays == failures ? "always" : replays + " of " + failures, other);
     }
 
     private Row stressRow(Subject s) {
@@ -172,10 +174,18 @@ public final class BugBench {
     }
 
     private static Row lincheckRow(Subject s, LincheckRun.Outcome o) {
+        // "Not found" means something only if Lincheck got to check invocations within the budget.
+        String note = o.error() != null ? "Lincheck stopped with " + o.error()
+                : !o.found() ? String.format(Locale.ROOT, "%,d invocations checked in the budget", o.invocations()) : null;
         return new Row(s.name(), s.source(), "lincheck", "model checker", o.found() ? 1 : 0, 1L,
                 o.found() ? (double) o.invocations() : null, null, o.found() ? o.millis() : null, null,
-                o.millis() > 0 ? o.invocations() / (o.millis() / 1e3) : null, null, null, "-",
-                o.error() == null ? null : "Lincheck stopped with " + o.error());
+                o.millis() > 0 ? o.invocations() / (o.millis() / 1e3) : null, null, null, "-", note);
+    }
+
+    /** Whether every Trellis failure replayed with its trace hash: the property the table stands on. */
+    public static boolean everyFailureReplayed(List<Row> rows) {
+        return rows.stream().filter(r -> r.tool().equals("trellis"))
+                .allMatch(r -> r.replays() != null && r.replays().equals(r.failures()));
     }
 
     /** The Markdown table; a figure for a tool that did not find the bug within its budget reads "-". */

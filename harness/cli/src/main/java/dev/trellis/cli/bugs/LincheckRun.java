@@ -67,6 +67,24 @@ final class LincheckRun {
         }
     }
 
+    /**
+     * One invocation of {@code target}, untimed: Lincheck instruments a test's classes on its first
+     * check of them (up to seconds for a class that touches strings and collections), which the
+     * timed run should not pay either.
+     */
+    static void warmUp(Target target) {
+        try {
+            ModelCheckingOptions options = new ModelCheckingOptions().iterations(1).invocationsPerIteration(1)
+                    .minimizeFailedScenario(false);
+            if (target.spec() != null) {
+                options = options.sequentialSpecification(target.spec());
+            }
+            options.check(target.test());
+        } catch (Throwable t) {
+            // a failure found here is not counted: the timed run starts from nothing
+        }
+    }
+
     private static boolean outOfTime(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof OutOfTime) {
