@@ -7,7 +7,7 @@ def cases = suite.testcase
 assert cases.size() == 3 : "expected 3 test cases, found ${cases.size()}"
 // trellis-core and trellis-junit bring neither the CLI nor its libraries
 def cp = new groovy.xml.XmlSlurper().parse(new File(basedir, 'target/surefire-reports/TEST-com.example.ClasspathTest.xml'))
-assert cp.testcase.size() == 1 && cp.testcase[0].failure.size() == 0 && cp.testcase[0].error.size() == 0 : "ClasspathTest did not pass"
+assert cp.testcase.size() == 2 && cp.testcase.every { it.failure.size() == 0 && it.error.size() == 0 } : "ClasspathTest did not pass: ${cp.testcase*.failure*.@message}"
 def failed = cases.findAll { it.failure.size() > 0 }
 assert failed.size() == 1 : "expected one failure, found ${failed.size()}"
 def message = failed[0].failure.@message.text() + failed[0].failure.text()

@@ -486,7 +486,7 @@ public final class ScenarioRunner {
         String file = Objects.toString(plan.loaded().file(), "");
         boolean shipped = file.startsWith("scenarios/") || file.startsWith("scenarios" + java.io.File.separator);
         String maven = shipped && !strategy.startsWith("guided:")
-                ? "             or, in the Trellis repository, mvn -B verify -Dtrellis.replay=" + plan.name() + "@" + r.seed() + "\n"
+                ? "             or, in the Trellis repository, mvn -B test -pl harness/scenarios -am -Dtest=ScenarioFilesTest -Dsurefire.failIfNoSpecifiedTests=false -Dtrellis.replay=" + plan.name() + "@" + r.seed() + "\n"
                 : "";
         message = SIMULATOR_REPLAY.matcher(message).replaceFirst(Matcher.quoteReplacement("  replay     " + replay + "\n"
                 + maven));

@@ -60,9 +60,13 @@ public final class VirtualThreads {
     public static Thread.Builder.OfVirtual builder(Executor scheduler) {
         if (BUILDER == null) {
             if (FAILURE instanceof java.lang.reflect.InaccessibleObjectException) {
+                // Name first the flag for where Trellis runs: the class path, or the module path.
+                String target = VirtualThreads.class.getModule().isNamed() ? VirtualThreads.class.getModule().getName()
+                        : "ALL-UNNAMED";
                 throw new IllegalStateException(
-                        "Trellis needs --add-opens java.base/java.lang=ALL-UNNAMED on the java command line (JDK 25 or "
-                                + "newer; on the module path, =dev.trellis.core) to schedule virtual threads itself. Under Maven "
+                        "Trellis needs --add-opens java.base/java.lang=" + target + " on the java command line (JDK 25 or "
+                                + "newer; =ALL-UNNAMED on the class path, =dev.trellis.core on the module path) to schedule "
+                                + "virtual threads itself. Under Maven "
                                 + "give it to Surefire: <argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>; "
                                 + "'java -jar trellis.jar' sets it through the jar's manifest. Cause: " + FAILURE, FAILURE);
             }
