@@ -3,6 +3,8 @@ module dev.trellis.scenario {
     requires transitive dev.trellis.apps;
     requires transitive dev.trellis.report;
     requires com.fasterxml.jackson.databind;
+    // the Scenario records carry @JsonPropertyDescription, the schema's descriptions
+    requires transitive com.fasterxml.jackson.annotation;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.yaml.snakeyaml;
     requires java.xml;
