@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure simulator throughput (executions/s, decisions/s) and print a table; with "
-                + "--strategies, how fast each strategy finds each bug of a corpus of known-depth programs.")
+                + "--strategies, how fast each strategy finds each bug of a corpus of known-depth programs; with "
+                + "--bugs, every known bug under Trellis, a stress loop and Lincheck's model checker.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON to FILE.")
     File json;
