@@ -203,6 +203,21 @@ public final class Linearizability<T> {
     /** The object's methods by operation name, for its class; resolved before exploring. */
     private volatile Map<String, Method> methods;
 
+    /**
+     * Whether {@code history}, recorded anywhere (a stress loop on platform threads, stamping each
+     * call's invocation and response from one counter), is linearizable against {@code spec}:
+     * Lincheck's verifier, as the check uses it, for comparisons on the same terms.
+     *
+     * @throws IllegalStateException if the verifier could not decide within {@code budget}
+     */
+    public static boolean linearizable(Class<?> spec, History history, Duration budget) {
+        return switch (LincheckVerifier.verify(spec, history, budget)) {
+            case LINEARIZABLE -> true;
+            case NOT_LINEARIZABLE -> false;
+            case UNDECIDED -> throw new IllegalStateException("the verifier could not decide in " + budget);
+        };
+    }
+
     /** The body each execution runs: the calls, drawn from the seed, recorded. */
     Body body() {
         return () -> {

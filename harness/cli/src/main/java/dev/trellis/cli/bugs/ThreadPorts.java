@@ -146,29 +146,26 @@ final class ThreadPorts {
         }
     }
 
-    /**
-     * RacyChannel's oracle: two sends of different values into an empty channel of two both
-     * succeed, so both values must come out and the size must have been 2.
-     */
+    /** RacyChannel's calls, as the Trellis check draws them: trySend(1..3), tryReceive, size. */
+    private static final List<StressMixes.Op> CHANNEL_OPS = List.of(
+            StressMixes.op(LincheckTargets.ChannelTest.class, "trySend", r -> new Object[] {r.nextInt(1, 4)}),
+            StressMixes.op(LincheckTargets.ChannelTest.class, "tryReceive", r -> new Object[0]),
+            StressMixes.op(LincheckTargets.ChannelTest.class, "size", r -> new Object[0]));
+
+    /** RacyRegistry's calls, as the Trellis check draws them: join and leave of ann or bob, names. */
+    private static final List<StressMixes.Op> REGISTRY_OPS = List.of(
+            StressMixes.op(LincheckTargets.RegistryTest.class, "join", r -> new Object[] {r.nextBoolean() ? "ann" : "bob"}),
+            StressMixes.op(LincheckTargets.RegistryTest.class, "leave", r -> new Object[] {r.nextBoolean() ? "ann" : "bob"}),
+            StressMixes.op(LincheckTargets.RegistryTest.class, "names", r -> new Object[0]));
+
+    /** The ported RacyChannel, three threads of three random calls, judged by the verifier. */
     static boolean racyChannel() throws Exception {
-        PortedObjects.Channel channel = new PortedObjects.Channel();
-        boolean[] sent = new boolean[2];
-        race(() -> sent[0] = channel.trySend(1), () -> sent[1] = channel.trySend(2));
-        int size = channel.size();
-        List<Object> received = new ArrayList<>();
-        for (Object v; (v = channel.tryReceive()) != null; ) {
-            received.add(v);
-        }
-        int accepted = (sent[0] ? 1 : 0) + (sent[1] ? 1 : 0);
-        return size != accepted || received.size() != accepted;
+        return StressMixes.run(LincheckTargets.ChannelTest::new, LincheckTargets.ChannelSpec.class, CHANNEL_OPS);
     }
 
-    /** RacyRegistry's oracle: two joins of one name cannot both succeed. */
+    /** The ported RacyRegistry, three threads of three random calls, judged by the verifier. */
     static boolean racyRegistry() throws Exception {
-        PortedObjects.Registry registry = new PortedObjects.Registry();
-        boolean[] joined = new boolean[2];
-        race(() -> joined[0] = registry.join("ann"), () -> joined[1] = registry.join("ann"));
-        return joined[0] && joined[1];
+        return StressMixes.run(LincheckTargets.RegistryTest::new, LincheckTargets.RegistrySpec.class, REGISTRY_OPS);
     }
 
     private static void yields(int times) {
