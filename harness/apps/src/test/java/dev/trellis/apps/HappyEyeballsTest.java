@@ -24,9 +24,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -304,11 +301,7 @@ class HappyEyeballsTest {
             List<AddressBehaviour> mix = List.of(hangs(), succeedsAfter(Duration.ofMillis(100)));
             String actual = run(scenario(mix, CarelessHappyEyeballs::connect, new Observed()), mix, "random", 0)
                     .failure().getMessage();
-            Path golden = Path.of("src/test/resources/golden/happy-eyeballs-careless.txt");
-            if (Boolean.getBoolean("trellis.updateGolden")) {
-                Files.writeString(golden, actual, StandardCharsets.UTF_8);
-            }
-            assertThat(actual).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+            dev.trellis.golden.GoldenFiles.assertGolden("happy-eyeballs-careless.txt", actual, "the careless variant's report");
         }
     }
 

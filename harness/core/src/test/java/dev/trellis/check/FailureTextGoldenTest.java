@@ -11,10 +11,8 @@ import dev.trellis.sim.Simulation;
 import dev.trellis.streams.StreamOptions;
 import org.junit.jupiter.api.Test;
 
+import dev.trellis.golden.GoldenFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,22 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * review the diff.
  */
 class FailureTextGoldenTest {
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
-
     private static void assertGolden(String name, String actual) throws IOException {
-        Path file = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("trellis.updateGolden")) {
-            Files.writeString(file, actual, StandardCharsets.UTF_8);
-        }
-        assertThat(file).as("golden file %s (create it with -Dtrellis.updateGolden=true)", file).exists();
-        String expected = Files.readString(file, StandardCharsets.UTF_8);
-        if (!expected.equals(actual)) {
-            Path out = Path.of("target", "golden-actual-" + name);
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, actual, StandardCharsets.UTF_8);
-        }
-        assertThat(actual).as("failure text differs from %s; the actual text is in target/golden-actual-%s", file, name)
-                .isEqualTo(expected);
+        GoldenFiles.assertGolden(name, actual, "the failure text");
     }
 
     @Test

@@ -4,8 +4,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.trellis.golden.GoldenFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,22 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * -Dtrellis.updateGolden=true and review the diff.
  */
 class ReportMarkdownTest {
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
-
     static void assertGolden(String name, String actual) throws IOException {
-        Path file = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("trellis.updateGolden")) {
-            Files.writeString(file, actual, StandardCharsets.UTF_8);
-        }
-        assertThat(file).as("golden file %s (create it with -Dtrellis.updateGolden=true)", file).exists();
-        String expected = Files.readString(file, StandardCharsets.UTF_8);
-        if (!expected.equals(actual)) {
-            Path out = Path.of("target", "golden-actual-" + name);
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, actual, StandardCharsets.UTF_8);
-        }
-        assertThat(actual).as("report differs from %s; the actual text is in target/golden-actual-%s", file, name)
-                .isEqualTo(expected);
+        GoldenFiles.assertGolden(name, actual, "the report");
     }
 
     @Nested

@@ -8,7 +8,6 @@ import org.jetbrains.lincheck.datastructures.StringGen;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * The {@link PortedObjects} written as Lincheck tests: a class whose {@code @Operation} methods
@@ -89,33 +88,6 @@ public final class LincheckTargets {
         @Operation
         public List<String> names() {
             return registry.names();
-        }
-    }
-
-    /** A set of unique names. */
-    public static class RegistrySpec {
-        private final TreeSet<String> names = new TreeSet<>();
-
-        public boolean join(String n) {
-            return names.add(n);
-        }
-
-        public boolean leave(String n) {
-            return names.remove(n);
-        }
-
-        public List<String> names() {
-            return List.copyOf(names);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RegistrySpec r && r.names.equals(names);
-        }
-
-        @Override
-        public int hashCode() {
-            return names.hashCode();
         }
     }
 

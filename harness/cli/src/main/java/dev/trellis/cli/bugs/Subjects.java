@@ -60,7 +60,7 @@ final class Subjects {
         out.add(linearizability("racy-registry", "a name registry whose join checks, then adds",
                 dev.trellis.lincheck.BenchSubjects.racyRegistry())
                 .withStress(ThreadPorts::racyRegistry)
-                .withLincheck(new LincheckRun.Target(LincheckTargets.RegistryTest.class, LincheckTargets.RegistrySpec.class)));
+                .withLincheck(new LincheckRun.Target(LincheckTargets.RegistryTest.class, dev.trellis.lincheck.Specs.Names.class)));
         return out;
     }
 

@@ -165,7 +165,7 @@ final class ThreadPorts {
 
     /** The ported RacyRegistry, three threads of three random calls, judged by the verifier. */
     static boolean racyRegistry() throws Exception {
-        return StressMixes.run(LincheckTargets.RegistryTest::new, LincheckTargets.RegistrySpec.class, REGISTRY_OPS);
+        return StressMixes.run(LincheckTargets.RegistryTest::new, dev.trellis.lincheck.Specs.Names.class, REGISTRY_OPS);
     }
 
     private static void yields(int times) {
